@@ -1,0 +1,101 @@
+#include <signal.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <sstream>
+
+#include "toolkit/reporting/verdict.hpp"
+
+using namespace optml;
+
+namespace {
+
+process::Outcome exited(int status, std::string tail = "") {
+    process::Outcome outcome;
+    outcome.started = true;
+    outcome.exit_status = status;
+    outcome.stderr_tail = std::move(tail);
+    return outcome;
+}
+
+const char* kTraceback =
+    "some log line\n"
+    "Traceback (most recent call last):\n"
+    "  File \"/opt/ml/code/boom.py\", line 4, in <module>\n"
+    "    raise ValueError('bad value 42')\n"
+    "ValueError: bad value 42\n";
+
+}  // namespace
+
+TEST_CASE("program failures report the class, exit code and the exception first") {
+    auto verdict = reporting::verdict_for_program(exited(1, kTraceback));
+    CHECK(verdict.exit_code == 1);
+    CHECK(*verdict.failure_reason ==
+          "ExecuteUserScriptError:\nExitCode 1\nErrorMessage \"ValueError: bad value 42\n"
+          "Traceback (most recent call last):\n"
+          "  File \"/opt/ml/code/boom.py\", line 4, in <module>\n"
+          "    raise ValueError('bad value 42')\"");
+}
+
+TEST_CASE("signals are named and give 128+N") {
+    process::Outcome killed = exited(0);
+    killed.term_signal = SIGKILL;
+    auto verdict = reporting::verdict_for_program(killed);
+    CHECK(verdict.exit_code == 137);
+    CHECK_THAT(*verdict.failure_reason, Catch::StartsWith("ExecuteUserScriptError:\nExitCode 137\n") &&
+                                            Catch::Contains("SIGKILL"));
+    CHECK(reporting::signal_name(SIGSEGV) == "SIGSEGV");
+}
+
+TEST_CASE("a stop forwarded by train says so") {
+    process::Outcome stopped = exited(143);
+    stopped.forwarded_stop_signal = SIGTERM;
+    auto verdict = reporting::verdict_for_program(stopped);
+    CHECK_THAT(*verdict.failure_reason, Catch::Contains("SIGTERM") &&
+                                            Catch::Contains("exited within the stop deadline"));
+}
+
+TEST_CASE("the useful part of stderr fits in the first 1024 characters") {
+    std::string noise;
+    for (int i = 0; i < 200; ++i) noise += "progress line " + std::to_string(i) + "\n";
+    auto verdict = reporting::verdict_for_program(exited(3, noise + "going down\n"));
+    CHECK(verdict.failure_reason->size() <= 1024);
+    CHECK_THAT(*verdict.failure_reason, Catch::Contains("going down"));
+
+    std::string long_traceback = std::string(kTraceback);
+    long_traceback.insert(long_traceback.find("  File"), std::string(3000, 'x') + "\n");
+    auto traced = reporting::verdict_for_program(exited(1, long_traceback));
+    CHECK(traced.failure_reason->substr(0, 1024).find("ValueError: bad value 42") != std::string::npos);
+}
+
+TEST_CASE("invalid UTF-8 in stderr becomes replacement characters") {
+    CHECK(reporting::error_message_from_stderr("bad \xff byte\n", 100) == "bad \xEF\xBF\xBD byte");
+}
+
+TEST_CASE("toolkit errors map to their class and exit code") {
+    auto verdict = reporting::verdict_for_error(
+        errors::Error(errors::ErrorKind::Configuration, "hyperparameters.json is bad."));
+    CHECK(verdict.exit_code == 2);
+    CHECK(*verdict.failure_reason == "ConfigurationError:\nhyperparameters.json is bad.");
+    auto pip = reporting::verdict_for_preparation(exited(1, "ERROR: No matching distribution\n"),
+                                                  errors::ErrorKind::InstallRequirements,
+                                                  "pip install -r requirements.txt");
+    CHECK_THAT(*pip.failure_reason,
+               Catch::StartsWith("InstallRequirementsError:\npip install -r requirements.txt failed\nExitCode 1\n") &&
+                   Catch::Contains("No matching distribution"));
+}
+
+TEST_CASE("publish creates output/, writes the status and keeps an existing failure file") {
+    auto dir = std::filesystem::temp_directory_path() / ("optml-publish-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    REQUIRE(reporting::publish(dir / "output", reporting::success()));
+    CHECK(std::filesystem::exists(dir / "output" / "success"));
+
+    std::ofstream(dir / "output" / "failure") << "custom reason\n";
+    REQUIRE(reporting::publish(dir / "output", reporting::verdict_for_program(exited(2))));
+    std::stringstream kept;
+    kept << std::ifstream(dir / "output" / "failure").rdbuf();
+    CHECK(kept.str() == "custom reason\n");
+    std::filesystem::remove_all(dir);
+}

@@ -1,0 +1,108 @@
+#include "toolkit/app/training_job.hpp"
+
+#include "toolkit/cluster/host_resolution.hpp"
+#include "toolkit/config/settings.hpp"
+#include "toolkit/config/training_env_builder.hpp"
+#include "toolkit/entry/entry_point.hpp"
+#include "toolkit/files/code_acquisition.hpp"
+#include "toolkit/logging/log.hpp"
+#include "toolkit/mapping/program_environment.hpp"
+#include "toolkit/process/supervisor.hpp"
+
+namespace optml::app {
+
+namespace {
+
+std::string joined_names(const pyjson::Dict& dict) {
+    std::string names;
+    for (const auto& [name, value] : dict) {
+        (void)value;
+        names += names.empty() ? name : ", " + name;
+    }
+    return names.empty() ? "(none)" : names;
+}
+
+void log_job(const config::TrainingEnv& env) {
+    logging::info("job " + env.job_name.value_or("(no TRAINING_JOB_NAME)") + " on host " +
+                  env.current_host + " of " + std::to_string(env.hosts.size()) + ", master " +
+                  env.master_hostname);
+    // Names only: hyperparameter values may carry secrets.
+    logging::info("hyperparameters: " + joined_names(env.hyperparameters));
+    logging::info("framework parameters: " + joined_names(env.additional_framework_parameters));
+    logging::info("hardware: " + std::to_string(env.hardware.cpus) + " CPUs, " +
+                  std::to_string(env.hardware.gpus) + " GPUs, " +
+                  std::to_string(env.hardware.neuron_cores) + " Neuron cores");
+}
+
+void log_code_source(files::CodeSource source, const config::TrainingEnv& env) {
+    switch (source) {
+        case files::CodeSource::AlreadyPresent:
+            logging::debug("code dir " + env.paths.code.string() + " already holds the code");
+            break;
+        case files::CodeSource::CopiedDirectory:
+            logging::info("copied " + env.module_dir + " into " + env.paths.code.string());
+            break;
+        case files::CodeSource::ExtractedArchive:
+            logging::info("extracted " + env.module_dir + " into " + env.paths.code.string());
+            break;
+    }
+}
+
+process::Outcome run_or_explain(const process::Command& command,
+                                const process::SupervisorOptions& options) {
+    process::Outcome outcome = process::run_supervised(command, options);
+    if (!outcome.started) {
+        throw errors::Error(errors::ErrorKind::EntryPoint,
+                            "The program " + command.executable + " could not be started: " +
+                                outcome.start_error + ".");
+    }
+    return outcome;
+}
+
+}  // namespace
+
+reporting::Verdict run_training_job(const system::EnvironmentSnapshot& environment) {
+    const config::Settings settings = config::read_settings(environment);
+    const config::Paths paths = config::Paths::from_environment(environment);
+    const config::ConfigDocuments documents = config::read_config_documents(paths);
+    const hardware::HardwareCounts hardware =
+        hardware::probe_hardware(environment, settings.probe_timeout);
+    const config::TrainingEnv env =
+        config::build_training_env(paths, documents, environment, hardware);
+
+    const pyjson::Value& level = env.log_level;
+    logging::set_python_level(level.is_bool() ? level.as_bool()
+                              : level.fits_int64() ? level.as_int64() : 20);
+    log_job(env);
+
+    if (!env.studio_local_mode) cluster::wait_for_hosts(env.hosts, settings.host_resolution_timeout);
+
+    log_code_source(files::acquire_code(env.module_dir, paths.code), env);
+
+    entry::LaunchInputs inputs{
+        env, environment, mapping::to_cmd_args(env.hyperparameters),
+        system::merge_environment(environment,
+                                  mapping::program_variables(env, environment.get_or("PYTHONPATH", "")))};
+    const entry::LaunchPlan plan = entry::plan_launch(inputs);
+    if (plan.kind == entry::EntryPointKind::Command) entry::make_executable(plan.entry_point_file);
+
+    process::SupervisorOptions options;
+    options.stop_timeout = settings.stop_timeout;
+    options.cleanup_timeout = settings.cleanup_timeout;
+
+    for (const entry::PreparationStep& step : plan.preparation) {
+        logging::info("running " + step.description);
+        process::Outcome outcome = run_or_explain(step.command, options);
+        if (!outcome.succeeded()) {
+            return reporting::verdict_for_preparation(outcome, step.failure_kind, step.description);
+        }
+    }
+
+    logging::info("starting the " + std::string(entry::kind_name(plan.kind)) + " " +
+                  env.user_entry_point.value_or(env.framework_module.value_or("")));
+    process::Outcome outcome = run_or_explain(plan.program, options);
+    logging::info("the program exited with " + std::to_string(outcome.exit_code()));
+    return reporting::verdict_for_program(outcome);
+}
+
+}  // namespace optml::app

@@ -1,0 +1,36 @@
+#include "toolkit/config/settings.hpp"
+
+#include <string>
+
+#include "toolkit/config/python_values.hpp"
+#include "toolkit/errors/error.hpp"
+
+namespace optml::config {
+
+namespace {
+
+void read_seconds(const system::EnvironmentSnapshot& environment, const char* variable,
+                  std::chrono::milliseconds& setting) {
+    auto text = environment.get(variable);
+    if (!text) return;
+    auto seconds = parse_python_int(*text);
+    if (!seconds || *seconds < 0 || *seconds > 7 * 24 * 3600) {
+        throw errors::Error(errors::ErrorKind::Configuration,
+                            std::string("The environment variable ") + variable +
+                                " must be a whole number of seconds.");
+    }
+    setting = std::chrono::seconds(*seconds);
+}
+
+}  // namespace
+
+Settings read_settings(const system::EnvironmentSnapshot& environment) {
+    Settings settings;
+    read_seconds(environment, "OPTML_PROBE_TIMEOUT", settings.probe_timeout);
+    read_seconds(environment, "OPTML_HOST_RESOLUTION_TIMEOUT", settings.host_resolution_timeout);
+    read_seconds(environment, "OPTML_STOP_TIMEOUT", settings.stop_timeout);
+    read_seconds(environment, "OPTML_CLEANUP_TIMEOUT", settings.cleanup_timeout);
+    return settings;
+}
+
+}  // namespace optml::config

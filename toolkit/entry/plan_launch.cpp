@@ -1,0 +1,163 @@
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "toolkit/entry/entry_point.hpp"
+
+namespace optml::entry {
+
+namespace {
+
+// Runs in the Python child for SAGEMAKER_TRAINING_MODULE: a module that cannot be imported
+// is reported by name instead of as a bare traceback.
+constexpr const char* kFrameworkBootstrap = R"(import importlib, sys
+module_name, function_name = sys.argv[1], sys.argv[2]
+del sys.argv[1:3]
+try:
+    module = importlib.import_module(module_name)
+except ModuleNotFoundError as error:
+    if error.name and (module_name == error.name or module_name.startswith(error.name + ".")):
+        sys.stderr.write("ImportModuleError: cannot import the framework module %r named by "
+                         "SAGEMAKER_TRAINING_MODULE: %s\n" % (module_name, error))
+        sys.exit(2)
+    raise
+function = getattr(module, function_name, None)
+if not callable(function):
+    sys.stderr.write("ImportModuleError: the framework module %r has no function %r "
+                     "(SAGEMAKER_TRAINING_MODULE)\n" % (module_name, function_name))
+    sys.exit(2)
+function()
+)";
+
+std::vector<std::string> pip_environment(const std::vector<std::string>& program_environment) {
+    // Debian-style interpreters refuse pip installs into the system site (PEP 668); inside a
+    // training container that is exactly where the reference installs. No version check:
+    // the job may have no route to PyPI.
+    std::vector<std::string> environment;
+    bool break_system_packages_set = false;
+    for (const std::string& entry : program_environment) {
+        if (entry.starts_with("PIP_BREAK_SYSTEM_PACKAGES=")) break_system_packages_set = true;
+        environment.push_back(entry);
+    }
+    if (!break_system_packages_set) environment.push_back("PIP_BREAK_SYSTEM_PACKAGES=1");
+    environment.push_back("PIP_DISABLE_PIP_VERSION_CHECK=1");
+    environment.push_back("PIP_NO_INPUT=1");
+    return environment;
+}
+
+process::Command python_command(const LaunchInputs& inputs, std::vector<std::string> python_arguments,
+                                bool with_job_arguments) {
+    const std::string python = resolve_python(inputs.train_environment).string();
+    process::Command command;
+    command.executable = python;
+    command.argv.push_back(python);
+    for (std::string& argument : python_arguments) command.argv.push_back(std::move(argument));
+    if (with_job_arguments) {
+        command.argv.insert(command.argv.end(), inputs.arguments.begin(), inputs.arguments.end());
+    }
+    command.env = inputs.program_environment;
+    command.cwd = inputs.env.paths.code;
+    return command;
+}
+
+std::filesystem::path require_entry_point_file(const config::TrainingEnv& env,
+                                               const std::string& entry_point) {
+    std::filesystem::path file = env.paths.code.string() + "/" + entry_point;
+    std::error_code ignored;
+    if (!std::filesystem::is_regular_file(file, ignored)) {
+        throw errors::Error(errors::ErrorKind::EntryPoint,
+                            "The entry point '" + entry_point +
+                                "' named by SAGEMAKER_PROGRAM / sagemaker_program does not exist "
+                                "in the code dir " + env.paths.code.string() + ".");
+    }
+    return file;
+}
+
+std::pair<std::string, std::string> split_framework_module(const std::string& specification) {
+    std::size_t colon = specification.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == specification.size()) {
+        throw errors::Error(errors::ErrorKind::Configuration,
+                            "SAGEMAKER_TRAINING_MODULE must read 'package.module:function'.");
+    }
+    return {specification.substr(0, colon), specification.substr(colon + 1)};
+}
+
+}  // namespace
+
+void make_executable(const std::filesystem::path& file) {
+    if (::chmod(file.c_str(), 0755) != 0) {
+        struct stat status {};
+        bool already_executable = ::stat(file.c_str(), &status) == 0 && (status.st_mode & S_IXUSR);
+        if (!already_executable) {
+            throw errors::Error(errors::ErrorKind::EntryPoint,
+                                "The entry point " + file.string() + " cannot be made executable: " +
+                                    std::strerror(errno) + ".");
+        }
+    }
+}
+
+LaunchPlan plan_launch(const LaunchInputs& inputs) {
+    const config::TrainingEnv& env = inputs.env;
+    LaunchPlan plan;
+    std::error_code ignored;
+    const std::filesystem::path& code = env.paths.code;
+
+    if (std::filesystem::is_regular_file(code / "requirements.txt", ignored)) {
+        plan.preparation.push_back(
+            {python_command(inputs, {"-m", "pip", "install", "-r", "requirements.txt"}, false),
+             errors::ErrorKind::InstallRequirements, "pip install -r requirements.txt"});
+        plan.preparation.back().command.env = pip_environment(inputs.program_environment);
+    }
+
+    if (env.framework_module) {
+        auto [module_name, function_name] = split_framework_module(*env.framework_module);
+        plan.kind = EntryPointKind::FrameworkModule;
+        plan.program = python_command(inputs, {"-c", kFrameworkBootstrap, module_name, function_name},
+                                      false);
+        return plan;
+    }
+
+    if (!env.user_entry_point || env.user_entry_point->empty()) {
+        throw errors::Error(errors::ErrorKind::EntryPoint,
+                            "No entry point is named: set the sagemaker_program hyperparameter or "
+                            "the SAGEMAKER_PROGRAM environment variable to the script in the code "
+                            "dir (e.g. train.py), or SAGEMAKER_TRAINING_MODULE to pkg.module:function.");
+    }
+    const std::string& entry_point = *env.user_entry_point;
+    bool has_setup_py = std::filesystem::is_regular_file(code / "setup.py", ignored);
+    plan.kind = detect_kind(entry_point, has_setup_py);
+
+    switch (plan.kind) {
+        case EntryPointKind::PythonPackage:
+            plan.preparation.push_back({python_command(inputs, {"-m", "pip", "install", "."}, false),
+                                        errors::ErrorKind::InstallModule, "pip install ."});
+            plan.preparation.back().command.env = pip_environment(inputs.program_environment);
+            plan.program = python_command(inputs, {"-m", env.module_name}, true);
+            break;
+        case EntryPointKind::PythonModule:
+            plan.program = python_command(inputs, {"-m", entry_point.substr(3)}, true);
+            break;
+        case EntryPointKind::PythonProgram:
+            plan.entry_point_file = require_entry_point_file(env, entry_point);
+            plan.program = python_command(inputs, {entry_point}, true);
+            break;
+        case EntryPointKind::Command:
+        case EntryPointKind::FrameworkModule: {
+            plan.entry_point_file = require_entry_point_file(env, entry_point);
+            process::Command command;
+            // Started by path, never through a shell: hyperparameter values are plain argv.
+            command.executable = "./" + entry_point;
+            command.argv.push_back(command.executable);
+            command.argv.insert(command.argv.end(), inputs.arguments.begin(), inputs.arguments.end());
+            command.env = inputs.program_environment;
+            command.cwd = code;
+            command.shell_fallback = true;
+            plan.program = std::move(command);
+            break;
+        }
+    }
+    return plan;
+}
+
+}  // namespace optml::entry

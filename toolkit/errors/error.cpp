@@ -1,0 +1,19 @@
+#include "toolkit/errors/error.hpp"
+
+namespace optml::errors {
+
+std::string_view kind_name(ErrorKind kind) {
+    switch (kind) {
+        case ErrorKind::Configuration: return "ConfigurationError";
+        case ErrorKind::EntryPoint: return "EntryPointError";
+        case ErrorKind::CodeAcquisition: return "CodeAcquisitionError";
+        case ErrorKind::InstallRequirements: return "InstallRequirementsError";
+        case ErrorKind::InstallModule: return "InstallModuleError";
+        case ErrorKind::HostResolution: return "HostResolutionError";
+        case ErrorKind::Supervision: return "SupervisionError";
+        case ErrorKind::Internal: return "InternalError";
+    }
+    return "InternalError";
+}
+
+}  // namespace optml::errors

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace optml::errors {
+
+// What went wrong, seen from the job's owner. reporting/ is the only place that turns a kind
+// into an exit code and a failure file; everything else just throws.
+enum class ErrorKind {
+    Configuration,        // /opt/ml config files, SM_/SAGEMAKER_ variables, sagemaker_* values
+    EntryPoint,           // no entry point named, or the named one is missing / not runnable
+    CodeAcquisition,      // sagemaker_submit_directory cannot be turned into the code dir
+    InstallRequirements,  // pip install -r requirements.txt failed
+    InstallModule,        // pip install . of a Python package failed
+    HostResolution,       // a host of the cluster never resolved
+    Supervision,          // train could not start or watch the program (fork, pipes, signals)
+    Internal,             // a bug in optml
+};
+
+// The class name written as the first line of output/failure, e.g. "ConfigurationError".
+std::string_view kind_name(ErrorKind kind);
+
+class Error : public std::runtime_error {
+public:
+    Error(ErrorKind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
+    ErrorKind kind() const { return kind_; }
+
+private:
+    ErrorKind kind_;
+};
+
+}  // namespace optml::errors

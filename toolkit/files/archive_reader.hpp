@@ -1,0 +1,49 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+struct archive;
+struct archive_entry;
+
+namespace optml::files::detail {
+
+// The archive file, opened once so that both passes read the very same file even if the
+// path is replaced in between.
+class ArchiveFile {
+  public:
+    explicit ArchiveFile(const std::filesystem::path& path);
+    ~ArchiveFile();
+    ArchiveFile(const ArchiveFile&) = delete;
+    ArchiveFile& operator=(const ArchiveFile&) = delete;
+
+    int descriptor() const { return descriptor_; }
+    const std::string& name() const { return name_; }
+
+  private:
+    std::string name_;
+    int descriptor_;
+};
+
+// Streams the headers (and, on demand, the data) of an ArchiveFile from its first byte.
+// Only tar is read, plain or gzip-compressed: that is what the reference toolkit opens
+// ("r:gz") and what the SDK uploads. Other formats (zip, cpio, ISO, ...) and filters that
+// libarchive runs as external programs would only widen what a hostile upload can reach.
+class ArchiveReader {
+  public:
+    explicit ArchiveReader(const ArchiveFile& file);
+    ~ArchiveReader();
+    ArchiveReader(const ArchiveReader&) = delete;
+    ArchiveReader& operator=(const ArchiveReader&) = delete;
+
+    // The next header, or nullptr at the end; valid until the next call.
+    archive_entry* next();
+    archive* handle() { return archive_; }
+    [[noreturn]] void fail(const std::string& context) const;
+
+  private:
+    const ArchiveFile& file_;
+    archive* archive_;
+};
+
+}  // namespace optml::files::detail

@@ -1,0 +1,42 @@
+#include "toolkit/logging/log.hpp"
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+namespace optml::logging {
+
+namespace {
+
+spdlog::logger& logger() {
+    // Unsynchronized stderr sink: train logs from one thread, and the relay thread writes
+    // program output with write(2), so no spdlog mutex is needed on this path.
+    static auto instance = [] {
+        auto created = std::make_shared<spdlog::logger>(
+            "optml", std::make_shared<spdlog::sinks::stderr_sink_st>());
+        created->set_pattern("%Y-%m-%d %H:%M:%S,%e optml %l: %v");
+        created->set_level(spdlog::level::info);
+        created->flush_on(spdlog::level::trace);
+        return created;
+    }();
+    return *instance;
+}
+
+}  // namespace
+
+void set_python_level(long long level) {
+    spdlog::level::level_enum mapped = spdlog::level::info;
+    if (level < 10) mapped = spdlog::level::trace;
+    else if (level < 20) mapped = spdlog::level::debug;
+    else if (level < 30) mapped = spdlog::level::info;
+    else if (level < 40) mapped = spdlog::level::warn;
+    else if (level < 50) mapped = spdlog::level::err;
+    else mapped = spdlog::level::critical;
+    logger().set_level(mapped);
+}
+
+void debug(std::string_view message) { logger().debug("{}", message); }
+void info(std::string_view message) { logger().info("{}", message); }
+void warn(std::string_view message) { logger().warn("{}", message); }
+void error(std::string_view message) { logger().error("{}", message); }
+
+}  // namespace optml::logging

@@ -1,0 +1,60 @@
+#include "toolkit/process/signal_set.hpp"
+
+#include <pthread.h>
+
+#include "toolkit/process/os_error.hpp"
+
+namespace optml::process {
+
+bool is_stop_signal(int signal_number) {
+    return signal_number == SIGTERM || signal_number == SIGINT || signal_number == SIGHUP ||
+           signal_number == SIGQUIT;
+}
+
+bool arms_stop_deadline(int signal_number) {
+    return signal_number == SIGTERM || signal_number == SIGINT;
+}
+
+sigset_t supervised_signals() {
+    sigset_t signals;
+    sigemptyset(&signals);
+    for (const int signal_number : forwarded_signals) {
+        sigaddset(&signals, signal_number);
+    }
+    sigaddset(&signals, SIGCHLD);
+    return signals;
+}
+
+SignalBlock::SignalBlock() : signals_(supervised_signals()) {
+    // pthread_sigmask reports failure as its return value, not through errno.
+    if (const int status = pthread_sigmask(SIG_BLOCK, &signals_, &previous_mask_); status != 0) {
+        throw_supervision_error("cannot block signals", status);
+    }
+    child_mask_ = previous_mask_;
+    for (const int signal_number : forwarded_signals) {
+        sigdelset(&child_mask_, signal_number);
+    }
+    sigdelset(&child_mask_, SIGCHLD);
+}
+
+SignalBlock::~SignalBlock() { pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr); }
+
+WaitableChildren::WaitableChildren() {
+    if (sigaction(SIGCHLD, nullptr, &previous_) != 0) {
+        return;
+    }
+    if (previous_.sa_handler == SIG_IGN || (previous_.sa_flags & SA_NOCLDWAIT) != 0) {
+        struct sigaction default_action = {};
+        default_action.sa_handler = SIG_DFL;
+        sigemptyset(&default_action.sa_mask);
+        changed_ = sigaction(SIGCHLD, &default_action, nullptr) == 0;
+    }
+}
+
+WaitableChildren::~WaitableChildren() {
+    if (changed_) {
+        sigaction(SIGCHLD, &previous_, nullptr);
+    }
+}
+
+}  // namespace optml::process

@@ -1,0 +1,154 @@
+#include "toolkit/process/spawn.hpp"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "toolkit/process/os_error.hpp"
+#include "toolkit/process/signal_set.hpp"
+#include "toolkit/process/unique_fd.hpp"
+
+namespace optml::process {
+
+namespace {
+
+// What the child writes to the report pipe when it cannot exec; 8 bytes are written atomically.
+enum class FailedStep : int { ProcessGroup = 1, Stderr, Chdir, Exec, ShellFallback };
+
+struct ChildReport {
+    FailedStep step;
+    int error_number;
+};
+
+// execve takes char* const[] but does not modify the strings.
+char* exec_arg(const std::string& text) { return const_cast<char*>(text.c_str()); }
+
+[[noreturn]] void report_failure(int report_fd, FailedStep step, int error_number) {
+    const ChildReport report{step, error_number};
+    [[maybe_unused]] const ssize_t written = write(report_fd, &report, sizeof report);
+    _exit(127);
+}
+
+// Runs in the forked child: async-signal-safe calls only.
+[[noreturn]] void exec_child(const ExecPlan& plan, int stderr_fd, int report_fd,
+                             const sigset_t& child_mask) {
+    if (setpgid(0, 0) != 0) {
+        report_failure(report_fd, FailedStep::ProcessGroup, errno);
+    }
+    struct sigaction default_action = {};
+    default_action.sa_handler = SIG_DFL;
+    sigemptyset(&default_action.sa_mask);
+    for (const int signal_number : child_default_signals) {
+        sigaction(signal_number, &default_action, nullptr);
+    }
+    sigprocmask(SIG_SETMASK, &child_mask, nullptr);
+    // stderr_fd is above 2 (make_pipe), so dup2 makes a distinct descriptor without
+    // close-on-exec while the original still closes at exec.
+    if (dup2(stderr_fd, STDERR_FILENO) < 0) {
+        report_failure(report_fd, FailedStep::Stderr, errno);
+    }
+    // As Python's subprocess does (close_fds): what train opened without O_CLOEXEC must not
+    // leak into the program. Best effort: kernels before 5.11 lack CLOSE_RANGE_CLOEXEC.
+    close_range(STDERR_FILENO + 1, ~0U, CLOSE_RANGE_CLOEXEC);
+    if (plan.cwd() != nullptr && chdir(plan.cwd()) != 0) {
+        report_failure(report_fd, FailedStep::Chdir, errno);
+    }
+    execve(plan.executable(), plan.argv(), plan.envp());
+    if (errno == ENOEXEC && plan.shell_fallback()) {
+        execve("/bin/sh", plan.shell_argv(), plan.envp());
+        report_failure(report_fd, FailedStep::ShellFallback, errno);
+    }
+    report_failure(report_fd, FailedStep::Exec, errno);
+}
+
+std::string describe(const ChildReport& report, const ExecPlan& plan) {
+    const std::string reason = error_text(report.error_number);
+    switch (report.step) {
+        case FailedStep::ProcessGroup: return "cannot create a process group: " + reason;
+        case FailedStep::Stderr: return "cannot attach stderr: " + reason;
+        case FailedStep::Chdir:
+            return "cannot change directory to " + std::string(plan.cwd()) + ": " + reason;
+        case FailedStep::Exec: return reason;
+        case FailedStep::ShellFallback: return "cannot run it with /bin/sh: " + reason;
+    }
+    return reason;
+}
+
+// Reads the child's report: 0 bytes (EOF at exec) means it started.
+std::size_t read_report(int fd, ChildReport& report) {
+    auto* bytes = reinterpret_cast<char*>(&report);
+    std::size_t received = 0;
+    while (received < sizeof report) {
+        const ssize_t n = read(fd, bytes + received, sizeof report - received);
+        if (n > 0) {
+            received += static_cast<std::size_t>(n);
+        } else if (n == 0 || errno != EINTR) {
+            break;
+        }
+    }
+    return received;
+}
+
+int reap(pid_t pid) {
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    return status;
+}
+
+}  // namespace
+
+ExecPlan::ExecPlan(const Command& command)
+    : executable_(command.executable.c_str()),
+      cwd_(command.cwd.empty() ? nullptr : command.cwd.c_str()),
+      shell_fallback_(command.shell_fallback) {
+    if (command.argv.empty()) {
+        argv_.push_back(exec_arg(command.executable));
+    }
+    for (const auto& arg : command.argv) {
+        argv_.push_back(exec_arg(arg));
+    }
+    argv_.push_back(nullptr);
+
+    for (const auto& entry : command.env) {
+        envp_.push_back(exec_arg(entry));
+    }
+    envp_.push_back(nullptr);
+
+    static const std::string shell = "/bin/sh";
+    shell_argv_.push_back(exec_arg(shell));
+    shell_argv_.push_back(exec_arg(command.executable));
+    shell_argv_.insert(shell_argv_.end(), argv_.begin() + 1, argv_.end());
+}
+
+SpawnResult spawn_program(const ExecPlan& plan, int stderr_fd, const sigset_t& child_mask) {
+    Pipe report_pipe = make_pipe();
+    const pid_t pid = fork();
+    if (pid < 0) {
+        throw_supervision_error("cannot fork", errno);
+    }
+    if (pid == 0) {
+        exec_child(plan, stderr_fd, report_pipe.write_end.get(), child_mask);
+    }
+    // The child does the same; doing it here too means the group exists whichever runs first.
+    // EACCES (the child already exec'd) and the like are harmless.
+    setpgid(pid, pid);
+    report_pipe.write_end.reset();
+
+    ChildReport report{};
+    const std::size_t received = read_report(report_pipe.read_end.get(), report);
+    SpawnResult result;
+    result.pid = pid;
+    if (received == 0) {
+        result.started = true;
+        return result;
+    }
+    result.start_error = received == sizeof report
+                             ? describe(report, plan)
+                             : "the program's start could not be confirmed";
+    result.wait_status = reap(pid);
+    return result;
+}
+
+}  // namespace optml::process

@@ -1,0 +1,149 @@
+#include "toolkit/process/stderr_relay.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <system_error>
+
+#include "toolkit/process/os_error.hpp"
+
+namespace optml::process {
+
+namespace {
+
+constexpr std::size_t chunk_bytes = 64 * 1024;
+
+// Writes everything unless fd fails for good.
+bool write_all(int fd, const char* data, std::size_t length) {
+    while (length > 0) {
+        const ssize_t n = write(fd, data, length);
+        if (n > 0) {
+            data += n;
+            length -= static_cast<std::size_t>(n);
+            continue;
+        }
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0 && errno == EAGAIN) {
+            // Someone made fd 2 non-blocking: wait for room instead of spinning or dropping.
+            pollfd writable{fd, POLLOUT, 0};
+            if (poll(&writable, 1, -1) < 0 && errno != EINTR) {
+                return false;
+            }
+            if ((writable.revents & (POLLERR | POLLHUP | POLLNVAL)) != 0) {
+                return false;
+            }
+            continue;
+        }
+        return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+StderrRelay::StderrRelay(UniqueFd source, std::size_t tail_bytes)
+    : source_(std::move(source)), tail_(tail_bytes), buffer_(chunk_bytes) {
+    Pipe stop = make_pipe();
+    stop_read_ = std::move(stop.read_end);
+    stop_write_ = std::move(stop.write_end);
+    try {
+        thread_ = std::thread([this] { run(); });
+    } catch (const std::system_error& error) {
+        throw_supervision_error("cannot start the stderr relay", error.code().value());
+    }
+}
+
+StderrRelay::~StderrRelay() { stop_and_join(); }
+
+std::string StderrRelay::finish(std::chrono::milliseconds eof_timeout) {
+    {
+        std::unique_lock lock(mutex_);
+        finished_changed_.wait_for(lock, eof_timeout, [this] { return finished_; });
+    }
+    stop_and_join();
+    return tail_.str();
+}
+
+void StderrRelay::stop_and_join() {
+    if (thread_.joinable()) {
+        stop_write_.reset();  // POLLHUP on stop_read_
+        thread_.join();
+    }
+}
+
+void StderrRelay::run() noexcept {
+    // A write to a closed fd 2 must fail with EPIPE, not kill train; SIGPIPE from write is
+    // directed at the writing thread, so blocking it here is enough.
+    sigset_t pipe_signal;
+    sigemptyset(&pipe_signal);
+    sigaddset(&pipe_signal, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_signal, nullptr);
+
+    pollfd fds[2] = {{source_.get(), POLLIN, 0}, {stop_read_.get(), POLLIN, 0}};
+    for (;;) {
+        if (poll(fds, 2, -1) < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            break;
+        }
+        // Stop is checked first so a program that never stops writing cannot keep us here.
+        if (fds[1].revents != 0) {
+            drain_buffered();
+            break;
+        }
+        if (fds[0].revents != 0 && !relay_available()) {
+            break;
+        }
+    }
+    {
+        std::lock_guard lock(mutex_);
+        finished_ = true;
+    }
+    finished_changed_.notify_all();
+}
+
+// One read and its copy; false at EOF or when the pipe fails.
+bool StderrRelay::relay_available() {
+    const ssize_t n = read(source_.get(), buffer_.data(), buffer_.size());
+    if (n > 0) {
+        take(buffer_.data(), static_cast<std::size_t>(n));
+        return true;
+    }
+    return n < 0 && (errno == EINTR || errno == EAGAIN);
+}
+
+// Copies what the pipe holds when the stop comes, but no more than one pipe's capacity: bytes
+// written before the program exited are all in there, while a daemon still writing is cut off.
+void StderrRelay::drain_buffered() {
+    const int flags = fcntl(source_.get(), F_GETFL);
+    if (flags < 0 || fcntl(source_.get(), F_SETFL, flags | O_NONBLOCK) < 0) {
+        return;
+    }
+    const int capacity = fcntl(source_.get(), F_GETPIPE_SZ);
+    std::size_t budget = capacity > 0 ? static_cast<std::size_t>(capacity) : chunk_bytes;
+    while (budget > 0) {
+        const ssize_t n = read(source_.get(), buffer_.data(), std::min(budget, buffer_.size()));
+        if (n > 0) {
+            take(buffer_.data(), static_cast<std::size_t>(n));
+            budget -= static_cast<std::size_t>(n);
+        } else if (n == 0 || errno != EINTR) {
+            return;
+        }
+    }
+}
+
+void StderrRelay::take(const char* data, std::size_t length) {
+    tail_.append(data, length);
+    if (!sink_failed_) {
+        sink_failed_ = !write_all(STDERR_FILENO, data, length);
+    }
+}
+
+}  // namespace optml::process

@@ -1,0 +1,103 @@
+#include <string>
+#include <vector>
+
+#include "toolkit/reporting/verdict.hpp"
+
+namespace optml::reporting {
+
+namespace {
+
+// Replaces every byte sequence that is not UTF-8 with U+FFFD.
+std::string valid_utf8(std::string_view bytes) {
+    std::string text;
+    text.reserve(bytes.size());
+    std::size_t i = 0;
+    while (i < bytes.size()) {
+        unsigned char lead = static_cast<unsigned char>(bytes[i]);
+        std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3
+                                                                        : (lead >> 3) == 0x1E ? 4 : 0;
+        bool valid = length != 0 && i + length <= bytes.size();
+        for (std::size_t k = 1; valid && k < length; ++k) {
+            valid = (static_cast<unsigned char>(bytes[i + k]) & 0xC0) == 0x80;
+        }
+        if (valid) {
+            text.append(bytes.substr(i, length));
+            i += length;
+        } else {
+            text += "\xEF\xBF\xBD";
+            ++i;
+        }
+    }
+    return text;
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+    std::vector<std::string> lines;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        std::size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        std::string line = text.substr(start, end - start);
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        lines.push_back(std::move(line));
+        start = end + 1;
+    }
+    while (!lines.empty() && lines.back().find_first_not_of(" \t") == std::string::npos) {
+        lines.pop_back();
+    }
+    return lines;
+}
+
+// Cuts at a character boundary, marking the cut.
+std::string shorten(const std::string& text, std::size_t budget) {
+    if (text.size() <= budget) return text;
+    if (budget < 3) return "";
+    std::size_t cut = budget - 3;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    return text.substr(0, cut) + "...";
+}
+
+// Appends whole lines from the end of [first, last) while they fit in budget.
+std::string last_lines(const std::vector<std::string>& lines, std::size_t first, std::size_t last,
+                       std::size_t budget) {
+    std::string joined;
+    for (std::size_t i = last; i > first; --i) {
+        const std::string& line = lines[i - 1];
+        std::size_t needed = line.size() + (joined.empty() ? 0 : 1);
+        if (needed > budget) {
+            if (joined.empty()) joined = shorten(line, budget);
+            break;
+        }
+        joined = joined.empty() ? line : line + "\n" + joined;
+        budget -= needed;
+    }
+    return joined;
+}
+
+}  // namespace
+
+std::string error_message_from_stderr(std::string_view stderr_tail, std::size_t budget) {
+    std::vector<std::string> lines = split_lines(valid_utf8(stderr_tail));
+    if (lines.empty() || budget == 0) return "";
+
+    std::size_t traceback = lines.size();
+    for (std::size_t i = lines.size(); i > 0; --i) {
+        if (lines[i - 1].starts_with("Traceback (most recent call last):")) {
+            traceback = i - 1;
+            break;
+        }
+    }
+    if (traceback == lines.size()) return last_lines(lines, 0, lines.size(), budget);
+
+    // Frames are indented; the exception starts at the first unindented line after them.
+    std::size_t exception = traceback + 1;
+    while (exception < lines.size() && lines[exception].starts_with(" ")) ++exception;
+    if (exception == lines.size()) return last_lines(lines, 0, lines.size(), budget);
+
+    std::string message = last_lines(lines, exception, lines.size(), budget);
+    if (message.size() + 1 >= budget) return message;
+    std::string frames = last_lines(lines, traceback, exception, budget - message.size() - 1);
+    return frames.empty() ? message : message + "\n" + frames;
+}
+
+}  // namespace optml::reporting

@@ -1,0 +1,85 @@
+#include "toolkit/reporting/verdict.hpp"
+
+#include <string.h>
+
+#include <csignal>
+
+namespace optml::reporting {
+
+namespace {
+
+// FailureReason in DescribeTrainingJob shows the first 1024 characters.
+constexpr std::size_t kFailureReasonShown = 1024;
+
+int exit_code_for(errors::ErrorKind kind) {
+    switch (kind) {
+        case errors::ErrorKind::Configuration:
+        case errors::ErrorKind::EntryPoint:
+            return 2;
+        case errors::ErrorKind::CodeAcquisition:
+        case errors::ErrorKind::InstallRequirements:
+        case errors::ErrorKind::InstallModule:
+        case errors::ErrorKind::HostResolution:
+        case errors::ErrorKind::Supervision:
+        case errors::ErrorKind::Internal:
+            return 1;
+    }
+    return 1;
+}
+
+std::string how_it_ended(const process::Outcome& outcome) {
+    std::string ending;
+    if (outcome.forwarded_stop_signal) {
+        ending = "Stopped: train received " + signal_name(*outcome.forwarded_stop_signal) +
+                 " and forwarded it to the program; ";
+        ending += outcome.killed_after_stop_timeout
+                      ? "the program did not exit within the stop deadline and was killed with SIGKILL."
+                      : "the program exited within the stop deadline.";
+    } else if (outcome.term_signal != 0) {
+        ending = "The program was killed by " + signal_name(outcome.term_signal) + ".";
+    }
+    return ending;
+}
+
+std::string process_failure_text(std::string_view class_name, const process::Outcome& outcome) {
+    std::string header = std::string(class_name) + ":\nExitCode " +
+                         std::to_string(outcome.exit_code()) + "\nErrorMessage \"";
+    std::string ending = how_it_ended(outcome);
+    std::size_t used = header.size() + ending.size() + 2;
+    std::size_t budget = used < kFailureReasonShown ? kFailureReasonShown - used : 0;
+    std::string message = error_message_from_stderr(outcome.stderr_tail, budget);
+    std::string body = ending;
+    if (!ending.empty() && !message.empty()) body += "\n";
+    body += message;
+    return header + body + "\"";
+}
+
+}  // namespace
+
+Verdict success() { return Verdict{}; }
+
+Verdict verdict_for_error(const errors::Error& error) {
+    return Verdict{exit_code_for(error.kind()),
+                   std::string(errors::kind_name(error.kind())) + ":\n" + error.what()};
+}
+
+Verdict verdict_for_program(const process::Outcome& outcome) {
+    if (outcome.succeeded()) return success();
+    return Verdict{outcome.exit_code(), process_failure_text("ExecuteUserScriptError", outcome)};
+}
+
+Verdict verdict_for_preparation(const process::Outcome& outcome, errors::ErrorKind kind,
+                                std::string_view description) {
+    std::string text = process_failure_text(errors::kind_name(kind), outcome);
+    // Name the step right after the class so the reason says what failed.
+    text.insert(text.find('\n') + 1, std::string(description) + " failed\n");
+    return Verdict{exit_code_for(kind), text};
+}
+
+std::string signal_name(int signal_number) {
+    const char* abbreviation = ::sigabbrev_np(signal_number);
+    if (abbreviation == nullptr) return "signal " + std::to_string(signal_number);
+    return std::string("SIG") + abbreviation;
+}
+
+}  // namespace optml::reporting

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "toolkit/errors/error.hpp"
+#include "toolkit/process/supervisor.hpp"
+
+namespace optml::reporting {
+
+// How a job ended: the exit code of train and, for a failure, the text of output/failure.
+// This module is the only place where errors and program outcomes become exit codes.
+struct Verdict {
+    int exit_code = 0;
+    std::optional<std::string> failure_reason;  // nullopt: success
+
+    bool succeeded() const { return !failure_reason.has_value(); }
+};
+
+Verdict success();
+Verdict verdict_for_error(const errors::Error& error);
+
+// The user program ended: success on exit 0, else ExecuteUserScriptError with its exit code
+// (128+N for signal N) and the most useful part of its stderr.
+Verdict verdict_for_program(const process::Outcome& outcome);
+
+// A step before the program (pip) failed: its error kind, exit code and pip's complaint.
+Verdict verdict_for_preparation(const process::Outcome& outcome, errors::ErrorKind kind,
+                                std::string_view description);
+
+// Writes output/success or output/failure under output_dir (created when missing). A
+// failure file that already exists, e.g. written by the program itself, is kept as it is.
+// Returns false (after logging) when the file cannot be written.
+bool publish(const std::filesystem::path& output_dir, const Verdict& verdict);
+
+// "SIGKILL" for 9; "signal 64" for one without a name.
+std::string signal_name(int signal_number);
+
+// The ErrorMessage body from a stderr tail, at most `budget` characters: for a Python
+// traceback the exception line(s) first, then the frames just above them; otherwise the
+// last lines. Invalid UTF-8 is replaced so the failure file is valid text.
+std::string error_message_from_stderr(std::string_view stderr_tail, std::size_t budget);
+
+}  // namespace optml::reporting
