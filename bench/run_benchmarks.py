@@ -1,12 +1,30 @@
 #!/usr/bin/env python3
 """Benchmarks of `train` against running the same program directly, measured in one run.
 
-Prints medians and ratios; not part of the pass/fail test suite. Usage:
-    python3 bench/run_benchmarks.py --train build/bin/train --helpers build/tests/helpers
+Not part of the pass/fail test suite; Python 3 standard library only. Usage (Release build):
+    python3 bench/run_benchmarks.py --train build/bin/train --helpers build/tests/helpers \
+        [--json figures.json]
+
+What it measures, each time through `train` (a scaffolded base dir, SM_STUDIO_LOCAL_MODE=true)
+and for the same program run directly, runs interleaved:
+  start-up   wall time of a no-op .py program and of a no-op native program (helper_exit);
+  RSS        train's peak RSS (VmHWM) while its program (helper_sleep) sleeps;
+  relay      200 MB of 100-byte lines (helper_lines) on stdout and on stderr, into /dev/null
+             and into a pipe that this script drains and counts (every run must deliver
+             exactly 200 MB: the relay must be lossless);
+  exit       program exit -> exit of train: helper_exit_stamp writes CLOCK_MONOTONIC right
+             before _exit, this script takes time.monotonic_ns() when waitpid returns;
+  signal     SIGTERM sent -> the program's handler runs: helper_sigterm_stamp prints "ready",
+             and its SIGTERM handler writes CLOCK_MONOTONIC; SIGTERM goes to train (which
+             forwards it) or straight to the program.
+Synchronisation is by "ready" lines, pipes and waitpid, with deadlines; no fixed sleeps.
+Every process started runs in its own session and is killed (by session id) if still there.
 """
 import argparse
 import json
 import os
+import platform
+import select
 import shutil
 import signal
 import statistics
@@ -16,6 +34,47 @@ import tempfile
 import time
 
 CLEAN_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+RELAY_BYTES = 200_000_000
+# Relay jobs run with train's own log lines off (Python level ERROR = 40), so train's stderr
+# holds exactly the program's bytes and the count can be checked to the byte.
+QUIET = {"sagemaker_container_log_level": 40}
+DEADLINE_S = 30.0  # no single step of the benchmark may take longer than this
+
+TARGETS = {  # from issue 3
+    "startup_overhead_ms": 5.0,
+    "rss_mb": 8.0,
+    "relay_ratio": 1.2,
+    "exit_latency_ms": 10.0,
+    "signal_latency_ms": 10.0,
+}
+REFERENCE = {  # the Python reference toolkit on a 2-core machine (issue 3)
+    "startup_overhead_ms": 380.0,
+    "rss_mb": 52.6,
+    "exit_latency_ms": 110.0,
+}
+
+
+class BenchError(Exception):
+    pass
+
+
+# ----------------------------------------------------------------------------- bookkeeping
+
+class Jobs:
+    """Scaffolded base dirs; every one is removed at the end."""
+
+    def __init__(self):
+        self.roots = []
+
+    def make(self, program_name, program_text=None, program_file=None, hyperparameters=None):
+        job = Job(program_name, program_text, program_file, hyperparameters)
+        self.roots.append(job.root)
+        return job
+
+    def cleanup(self):
+        for root in self.roots:
+            shutil.rmtree(root, ignore_errors=True)
+        self.roots.clear()
 
 
 class Job:
@@ -32,9 +91,11 @@ class Job:
         self._write("input/config/inputdataconfig.json", "{}")
         self._write("input/config/resourceconfig.json",
                     json.dumps({"current_host": "algo-1", "hosts": ["algo-1"]}))
-        self.program = os.path.join(self.base, "code", program_name)
+        self.code = os.path.join(self.base, "code")
+        self.program = os.path.join(self.code, program_name)
         if program_file:
             shutil.copy(program_file, self.program)
+            os.chmod(self.program, 0o755)
         else:
             self._write("code/" + program_name, program_text)
         self.env = {"PATH": CLEAN_PATH, "LANG": "C.UTF-8", "HOME": self.root,
@@ -44,77 +105,450 @@ class Job:
         with open(os.path.join(self.base, relative), "w") as f:
             f.write(text)
 
+
+class Processes:
+    """Every process the benchmark starts: each leads its own session, so whatever it (or
+    train's program, which has its own process group in that session) leaves behind can be
+    found by session id and killed."""
+
+    def __init__(self):
+        self.live = {}
+
+    def start(self, command, **kwargs):
+        process = subprocess.Popen(command, start_new_session=True, **kwargs)
+        self.live[process.pid] = process
+        return process
+
+    def reaped(self, process):
+        self.live.pop(process.pid, None)
+
+    @staticmethod
+    def session_members(session_id):
+        members = []
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    stat = f.read()
+            except OSError:
+                continue
+            fields = stat[stat.rfind(")") + 2:].split()
+            if int(fields[3]) == session_id:  # state ppid pgrp session ...
+                members.append(int(entry))
+        return members
+
+    def kill_session(self, session_id):
+        for pid in self.session_members(session_id):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
     def cleanup(self):
-        shutil.rmtree(self.root, ignore_errors=True)
+        for pid, process in list(self.live.items()):
+            self.kill_session(pid)
+            try:
+                process.wait(timeout=DEADLINE_S)
+            except subprocess.TimeoutExpired:
+                pass
+            for stream in (process.stdout, process.stderr):
+                if stream:
+                    stream.close()
+        self.live.clear()
 
 
-def timed(command, env, cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
+def wait_reaped(processes, process, timeout=DEADLINE_S):
+    """waitpid with a deadline (wait4, so the rusage comes too); kills the session on expiry."""
+    deadline = time.monotonic() + timeout
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid == process.pid:
+            break
+        if time.monotonic() >= deadline:
+            processes.kill_session(process.pid)
+            raise BenchError(f"{process.args} did not exit within {timeout:.0f} s")
+        # Blocking in the kernel for at most what is left: pidfd readability is exit.
+        fd = os.pidfd_open(process.pid)
+        try:
+            select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+        finally:
+            os.close(fd)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    processes.reaped(process)
+    return process.returncode, usage
+
+
+class LineReader:
+    """Reads lines from a raw pipe fd, each against a deadline."""
+
+    def __init__(self, fd):
+        self.fd = fd
+        self.pending = b""
+
+    def line(self, timeout=DEADLINE_S):
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self.pending:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([self.fd], [], [], remaining)[0]:
+                raise BenchError("no line within the deadline")
+            chunk = os.read(self.fd, 4096)
+            if not chunk:
+                raise BenchError(f"EOF before a full line (got {self.pending!r})")
+            self.pending += chunk
+        line, self.pending = self.pending.split(b"\n", 1)
+        return line.decode()
+
+
+# ----------------------------------------------------------------------------- statistics
+
+def percentile(samples, fraction):
+    ordered = sorted(samples)
+    if len(ordered) == 1:
+        return ordered[0]
+    position = fraction * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def summary(samples):
+    return {"median": statistics.median(samples), "p90": percentile(samples, 0.9),
+            "min": min(samples), "max": max(samples), "runs": len(samples)}
+
+
+def fmt(stats, unit="ms", digits=2):
+    return f"{stats['median']:{digits + 6}.{digits}f} {unit} (p90 {stats['p90']:.{digits}f})"
+
+
+# ----------------------------------------------------------------------------- benchmarks
+
+def run_to_end(processes, command, env, cwd):
+    """Wall time (s) of one run, stdout and stderr into /dev/null; fails unless it exits 0."""
     start = time.perf_counter()
-    subprocess.run(command, env=env, cwd=cwd, stdout=stdout, stderr=stderr, check=False)
-    return time.perf_counter() - start
+    process = processes.start(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    code, _ = wait_reaped(processes, process)
+    elapsed = time.perf_counter() - start
+    if code != 0:
+        raise BenchError(f"{command} in {cwd} exited with {code}")
+    return elapsed
 
 
-def median_ms(samples):
-    return statistics.median(samples) * 1000
-
-
-def bench_startup(train, label, job, direct_command, runs):
+def bench_startup(processes, train, job, direct_command, runs, warmup=3):
     direct, through_train = [], []
+    for i in range(warmup + runs):
+        d = run_to_end(processes, direct_command, job.env, job.code)
+        t = run_to_end(processes, [train], job.env, job.root)
+        if i >= warmup:
+            direct.append(d * 1000)
+            through_train.append(t * 1000)
+    result = {"direct_ms": summary(direct), "train_ms": summary(through_train),
+              "overhead_ms": statistics.median(through_train) - statistics.median(direct),
+              "paired_overhead_ms": summary([t - d for t, d in zip(through_train, direct)])}
+    result["ratio"] = statistics.median(through_train) / statistics.median(direct)
+    return result
+
+
+def read_status_kb(pid, field):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise BenchError(f"no {field} in /proc/{pid}/status")
+
+
+def bench_rss(processes, train, jobs, helpers, runs):
+    """train's VmHWM (peak RSS) once its program (helper_sleep) printed "ready"."""
+    job = jobs.make("helper_sleep", program_file=os.path.join(helpers, "helper_sleep"))
+    peaks, current, program = [], [], []
     for _ in range(runs):
-        direct.append(timed(direct_command, job.env, os.path.join(job.base, "code")))
-        through_train.append(timed([train], job.env, job.root))
-    d, t = median_ms(direct), median_ms(through_train)
-    print(f"start-up, {label:<22} direct {d:8.2f} ms   train {t:8.2f} ms   "
-          f"overhead {t - d:7.2f} ms   ratio {t / d:5.2f}x")
+        process = processes.start([train], env=job.env, cwd=job.root, stdout=subprocess.PIPE,
+                                  stderr=subprocess.DEVNULL)
+        reader = LineReader(process.stdout.fileno())
+        if reader.line() != "ready":
+            raise BenchError("helper_sleep did not print ready")
+        peaks.append(read_status_kb(process.pid, "VmHWM") / 1024)
+        current.append(read_status_kb(process.pid, "VmRSS") / 1024)
+        children = [p for p in processes.session_members(process.pid) if p != process.pid]
+        if children:
+            program.append(read_status_kb(children[0], "VmHWM") / 1024)
+        os.kill(process.pid, signal.SIGTERM)  # forwarded: ends helper_sleep, then train
+        wait_reaped(processes, process)
+        process.stdout.close()
+    return {"train_vmhwm_mb": summary(peaks), "train_vmrss_mb": summary(current),
+            "program_vmhwm_mb": summary(program) if program else None}
 
 
-def bench_rss(train, helpers):
-    """Peak RSS of train while the program sleeps, from /proc/<pid>/status VmHWM."""
-    job = Job("helper_sleep", program_file=os.path.join(helpers, "helper_sleep"))
+def drain_count(fd):
+    """Reads fd to EOF as fast as Python can, returning the byte count."""
+    buffer = bytearray(1 << 20)
+    view = memoryview(buffer)
+    total = 0
+    readinto = os.readv
+    while True:
+        n = readinto(fd, [view])
+        if n == 0:
+            return total
+        total += n
+
+
+def relay_run(processes, command, env, cwd, stream, sink):
+    """One 200 MB run: (seconds, peak RSS of the process and its reaped descendants in MB)."""
+    devnull = subprocess.DEVNULL
+    pipe = subprocess.PIPE if sink == "pipe" else devnull
+    kwargs = {"stdout": pipe if stream == "stdout" else devnull,
+              "stderr": pipe if stream == "stderr" else devnull}
+    start = time.perf_counter()
+    process = processes.start(command, env=env, cwd=cwd, **kwargs)
+    received = None
+    if sink == "pipe":
+        source = process.stdout if stream == "stdout" else process.stderr
+        received = drain_count(source.fileno())
+        source.close()
+    code, usage = wait_reaped(processes, process, timeout=120)
+    elapsed = time.perf_counter() - start
+    if code != 0:
+        raise BenchError(f"{command} exited with {code}")
+    if received is not None and received != RELAY_BYTES:
+        raise BenchError(f"{command} ({stream} into a pipe) delivered {received} bytes, "
+                         f"not {RELAY_BYTES}: the relay lost or added bytes")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def bench_relay(processes, train, jobs, helpers, runs):
+    results = {}
+    program = os.path.join(helpers, "helper_lines")
+    for stream in ("stdout", "stderr"):
+        job = jobs.make("helper_lines", program_file=program,
+                        hyperparameters=dict(QUIET, stream=stream, bytes=RELAY_BYTES))
+        direct_command = ["./helper_lines", stream, str(RELAY_BYTES)]
+        for sink in ("devnull", "pipe"):
+            direct, through_train, rss = [], [], []
+            relay_run(processes, direct_command, job.env, job.code, stream, sink)  # warm-up
+            relay_run(processes, [train], job.env, job.root, stream, sink)
+            for _ in range(runs):
+                d, _ = relay_run(processes, direct_command, job.env, job.code, stream, sink)
+                t, peak = relay_run(processes, [train], job.env, job.root, stream, sink)
+                direct.append(d * 1000)
+                through_train.append(t * 1000)
+                rss.append(peak)
+            d_med, t_med = statistics.median(direct), statistics.median(through_train)
+            results[f"{stream}_{sink}"] = {
+                "direct_ms": summary(direct), "train_ms": summary(through_train),
+                "ratio": t_med / d_med,
+                "direct_mb_per_s": RELAY_BYTES / 1e6 / (d_med / 1000),
+                "train_mb_per_s": RELAY_BYTES / 1e6 / (t_med / 1000),
+                "peak_rss_train_and_program_mb": max(rss),
+                "bytes_verified": sink == "pipe",
+            }
+    return results
+
+
+def exit_latency_run(processes, command, env, cwd):
+    """ms from the program's last clock reading before _exit to waitpid returning here."""
+    process = processes.start(command, env=env, cwd=cwd, stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL)
+    stamp = int(LineReader(process.stdout.fileno()).line())
+    # Block in waitpid itself (not a poll loop) so the wake-up is as prompt as the kernel's;
+    # the pidfd-with-deadline path of wait_reaped is only the fallback for a hang.
+    fd = os.pidfd_open(process.pid)
     try:
-        process = subprocess.Popen([train], env=job.env, cwd=job.root, stdout=subprocess.PIPE,
-                                   stderr=subprocess.DEVNULL, start_new_session=True)
-        deadline = time.monotonic() + 10
-        peak_kb = None
-        while time.monotonic() < deadline:
-            children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True,
-                                      text=True).stdout.split()
-            if children:
-                with open(f"/proc/{process.pid}/status") as f:
-                    for line in f:
-                        if line.startswith("VmHWM:"):
-                            peak_kb = int(line.split()[1])
-                break
-            time.sleep(0.01)  # polling for the child to appear, bounded by the deadline
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=10)
-        print(f"peak RSS of train while the program sleeps: {peak_kb / 1024:.2f} MB"
-              if peak_kb else "peak RSS: child never appeared")
+        if not select.select([fd], [], [], DEADLINE_S)[0]:
+            processes.kill_session(process.pid)
+            raise BenchError(f"{command} did not exit within {DEADLINE_S:.0f} s")
     finally:
-        job.cleanup()
+        os.close(fd)
+    pid, status = os.waitpid(process.pid, 0)
+    now = time.monotonic_ns()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    processes.reaped(process)
+    process.stdout.close()
+    if process.returncode != 0:
+        raise BenchError(f"{command} exited with {process.returncode}")
+    return (now - stamp) / 1e6
+
+
+def bench_exit_latency(processes, train, jobs, helpers, runs, warmup=2):
+    job = jobs.make("helper_exit_stamp",
+                    program_file=os.path.join(helpers, "helper_exit_stamp"))
+    direct, through_train = [], []
+    for i in range(warmup + runs):
+        d = exit_latency_run(processes, ["./helper_exit_stamp"], job.env, job.code)
+        t = exit_latency_run(processes, [train], job.env, job.root)
+        if i >= warmup:
+            direct.append(d)
+            through_train.append(t)
+    return {"direct_ms": summary(direct), "train_ms": summary(through_train),
+            "added_ms": statistics.median(through_train) - statistics.median(direct)}
+
+
+def signal_latency_run(processes, command, env, cwd):
+    """ms from os.kill(SIGTERM) here to the program's handler reading the clock."""
+    process = processes.start(command, env=env, cwd=cwd, stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL)
+    reader = LineReader(process.stdout.fileno())
+    if reader.line() != "ready":
+        raise BenchError(f"{command}: no ready line")
+    sent = time.monotonic_ns()
+    os.kill(process.pid, signal.SIGTERM)  # train itself, or the program when run directly
+    handled = int(reader.line())
+    wait_reaped(processes, process)
+    process.stdout.close()
+    return (handled - sent) / 1e6
+
+
+def bench_signal_latency(processes, train, jobs, helpers, runs, warmup=2):
+    job = jobs.make("helper_sigterm_stamp",
+                    program_file=os.path.join(helpers, "helper_sigterm_stamp"))
+    direct, through_train = [], []
+    for i in range(warmup + runs):
+        d = signal_latency_run(processes, ["./helper_sigterm_stamp"], job.env, job.code)
+        t = signal_latency_run(processes, [train], job.env, job.root)
+        if i >= warmup:
+            direct.append(d)
+            through_train.append(t)
+    return {"direct_ms": summary(direct), "train_ms": summary(through_train),
+            "added_ms": statistics.median(through_train) - statistics.median(direct)}
+
+
+# ----------------------------------------------------------------------------- report
+
+def verdict(value, target):
+    return "ok" if value <= target else "MISS"
+
+
+def print_summary(figures):
+    rows = []
+    for key, label in (("startup_py", "start-up overhead, no-op .py"),
+                       ("startup_native", "start-up overhead, no-op native")):
+        s = figures[key]
+        rows.append((label, f"{s['overhead_ms']:.2f} ms",
+                     f"train {s['train_ms']['median']:.2f} / direct "
+                     f"{s['direct_ms']['median']:.2f} ms ({s['ratio']:.2f}x)",
+                     "<= 5 ms", verdict(s["overhead_ms"], TARGETS["startup_overhead_ms"]),
+                     "380 ms"))
+    r = figures["rss"]["train_vmhwm_mb"]
+    rows.append(("peak RSS of train (VmHWM)", f"{r['median']:.2f} MB",
+                 f"p90 {r['p90']:.2f} MB", "<= 8 MB", verdict(r["median"], TARGETS["rss_mb"]),
+                 "52.6 MB"))
+    for key, relay in figures["relay"].items():
+        stream, sink = key.split("_")
+        rows.append((f"relay 200 MB {stream} -> {'/dev/null' if sink == 'devnull' else 'pipe'}",
+                     f"{relay['ratio']:.2f}x",
+                     f"train {relay['train_ms']['median']:.0f} / direct "
+                     f"{relay['direct_ms']['median']:.0f} ms", "<= 1.2x",
+                     verdict(relay["ratio"], TARGETS["relay_ratio"]), "-"))
+    e = figures["exit_latency"]
+    rows.append(("program exit -> train exit", f"{e['train_ms']['median']:.2f} ms",
+                 f"p90 {e['train_ms']['p90']:.2f}; direct {e['direct_ms']['median']:.2f} ms",
+                 "<= 10 ms", verdict(e["train_ms"]["median"], TARGETS["exit_latency_ms"]),
+                 "110 ms"))
+    s = figures["signal_latency"]
+    rows.append(("SIGTERM -> program's handler", f"{s['train_ms']['median']:.3f} ms",
+                 f"p90 {s['train_ms']['p90']:.3f}; direct {s['direct_ms']['median']:.3f} ms",
+                 "<= 10 ms", verdict(s["train_ms"]["median"], TARGETS["signal_latency_ms"]),
+                 "never forwarded"))
+    header = ("figure", "train", "detail", "target", "", "reference")
+    widths = [max(len(str(row[i])) for row in rows + [header]) for i in range(len(header))]
+    line = "  ".join("{:<%d}" % w for w in widths)
+    print()
+    print("summary (medians over the runs; the reference is the Python toolkit, 2 cores)")
+    print(line.format(*header))
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        print(line.format(*row))
+    misses = [row[0] for row in rows if row[4] == "MISS"]
+    print()
+    print("targets missed: " + (", ".join(misses) if misses else "none"))
+    return misses
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--train", required=True)
-    parser.add_argument("--helpers", required=True)
-    parser.add_argument("--runs", type=int, default=30)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--train", required=True, help="the train binary (Release build)")
+    parser.add_argument("--helpers", required=True, help="the dir of the helper_* programs")
+    parser.add_argument("--runs", type=int, default=30, help="start-up runs (default 30)")
+    parser.add_argument("--latency-runs", type=int, default=40,
+                        help="exit and signal latency runs (default 40)")
+    parser.add_argument("--relay-runs", type=int, default=5,
+                        help="runs of each 200 MB relay (default 5)")
+    parser.add_argument("--rss-runs", type=int, default=5, help="RSS runs (default 5)")
+    parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     args = parser.parse_args()
     train = os.path.abspath(args.train)
     helpers = os.path.abspath(args.helpers)
     python = shutil.which("python3", path=CLEAN_PATH)
+    for needed in [train] + [os.path.join(helpers, h) for h in (
+            "helper_exit", "helper_sleep", "helper_lines", "helper_exit_stamp",
+            "helper_sigterm_stamp")]:
+        if not os.access(needed, os.X_OK):
+            print(f"missing or not executable: {needed}", file=sys.stderr)
+            return 2
 
-    noop_py = Job("noop.py", program_text="pass\n")
-    noop_native = Job("helper_exit", program_file=os.path.join(helpers, "helper_exit"))
-    os.chmod(noop_native.program, 0o755)
+    jobs, processes = Jobs(), Processes()
+    figures = {"machine": {"cpus": os.cpu_count(), "kernel": platform.release(),
+                           "python": platform.python_version()},
+               "train": train, "targets": TARGETS, "reference_toolkit": REFERENCE}
+    began = time.monotonic()
     try:
-        bench_startup(train, "no-op .py program", noop_py, [python, "noop.py"], args.runs)
-        bench_startup(train, "no-op native program", noop_native, ["./helper_exit"], args.runs)
+        print(f"train: {train}  ({os.cpu_count()} CPUs, Linux {platform.release()})")
+        noop_py = jobs.make("noop.py", program_text="pass\n")
+        s = figures["startup_py"] = bench_startup(processes, train, noop_py,
+                                                  [python, "noop.py"], args.runs)
+        print(f"start-up, no-op .py     direct {fmt(s['direct_ms'])}   train "
+              f"{fmt(s['train_ms'])}   overhead {s['overhead_ms']:6.2f} ms  {s['ratio']:.2f}x")
+        noop_native = jobs.make("helper_exit",
+                                program_file=os.path.join(helpers, "helper_exit"))
+        s = figures["startup_native"] = bench_startup(processes, train, noop_native,
+                                                      ["./helper_exit"], args.runs)
+        print(f"start-up, no-op native  direct {fmt(s['direct_ms'])}   train "
+              f"{fmt(s['train_ms'])}   overhead {s['overhead_ms']:6.2f} ms  {s['ratio']:.2f}x")
+
+        r = figures["rss"] = bench_rss(processes, train, jobs, helpers, args.rss_runs)
+        print(f"peak RSS of train while the program sleeps: VmHWM {fmt(r['train_vmhwm_mb'], 'MB')}"
+              f", VmRSS {r['train_vmrss_mb']['median']:.2f} MB"
+              + (f" (the program: {r['program_vmhwm_mb']['median']:.2f} MB)"
+                 if r["program_vmhwm_mb"] else ""))
+
+        figures["relay"] = bench_relay(processes, train, jobs, helpers, args.relay_runs)
+        for key, relay in figures["relay"].items():
+            stream, sink = key.split("_")
+            print(f"relay 200 MB {stream:<6} -> {'/dev/null' if sink == 'devnull' else 'pipe':<9}"
+                  f" direct {fmt(relay['direct_ms'], 'ms', 0)} {relay['direct_mb_per_s']:7.0f} MB/s"
+                  f"   train {fmt(relay['train_ms'], 'ms', 0)} {relay['train_mb_per_s']:7.0f} MB/s"
+                  f"   {relay['ratio']:5.2f}x"
+                  + ("   200000000 bytes every run" if relay["bytes_verified"] else ""))
+        print(f"  (peak RSS of train and its program during the relays: "
+              f"{max(v['peak_rss_train_and_program_mb'] for v in figures['relay'].values()):.2f}"
+              f" MB, from wait4)")
+
+        e = figures["exit_latency"] = bench_exit_latency(processes, train, jobs, helpers,
+                                                         args.latency_runs)
+        print(f"program exit -> exit     direct {fmt(e['direct_ms'], 'ms', 3)}   train "
+              f"{fmt(e['train_ms'], 'ms', 3)}   added {e['added_ms']:.3f} ms")
+        s = figures["signal_latency"] = bench_signal_latency(processes, train, jobs, helpers,
+                                                             args.latency_runs)
+        print(f"SIGTERM -> handler       direct {fmt(s['direct_ms'], 'ms', 3)}   train "
+              f"{fmt(s['train_ms'], 'ms', 3)}   added {s['added_ms']:.3f} ms")
+
+        misses = print_summary(figures)
+        figures["targets_missed"] = misses
+        figures["duration_s"] = time.monotonic() - began
+        print(f"benchmark took {figures['duration_s']:.0f} s")
+        if args.json:
+            with open(args.json, "w") as f:
+                json.dump(figures, f, indent=2, sort_keys=True)
+                f.write("\n")
+            print(f"figures written to {args.json}")
+        return 0
+    except BenchError as error:
+        print(f"benchmark failed: {error}", file=sys.stderr)
+        return 1
     finally:
-        noop_py.cleanup()
-        noop_native.cleanup()
-    bench_rss(train, helpers)
-    return 0
+        processes.cleanup()
+        jobs.cleanup()
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@
 #include "toolkit/app/training_job.hpp"
 #include "toolkit/config/paths.hpp"
 #include "toolkit/logging/log.hpp"
+#include "toolkit/process/stop_requests.hpp"
 #include "toolkit/process/supervisor.hpp"
 #include "toolkit/reporting/verdict.hpp"
 
@@ -26,6 +27,8 @@ constexpr const char* kDescription =
 }  // namespace
 
 int train_main(int argc, char** argv) {
+    // Before any thread exists, so every thread inherits the block (see stop_requests.hpp).
+    process::keep_stop_requests_pending();
     CLI::App cli(kDescription, "train");
     cli.set_version_flag("--version", std::string("optml train ") + OPTML_VERSION);
     try {

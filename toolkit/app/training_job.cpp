@@ -7,6 +7,8 @@
 #include "toolkit/files/code_acquisition.hpp"
 #include "toolkit/logging/log.hpp"
 #include "toolkit/mapping/program_environment.hpp"
+#include "toolkit/process/signal_name.hpp"
+#include "toolkit/process/stop_requests.hpp"
 #include "toolkit/process/supervisor.hpp"
 
 namespace optml::app {
@@ -48,6 +50,15 @@ void log_code_source(files::CodeSource source, const config::TrainingEnv& env) {
     }
 }
 
+// A stop that came in while no program ran ends the job before its next step.
+void stop_if_requested(const std::string& next_step) {
+    if (auto stop = process::take_stop_request()) {
+        throw errors::StopRequested(*stop, "train received " + process::signal_name(*stop) +
+                                               " before " + next_step +
+                                               "; the program was not started.");
+    }
+}
+
 process::Outcome run_or_explain(const process::Command& command,
                                 const process::SupervisorOptions& options) {
     process::Outcome outcome = process::run_supervised(command, options);
@@ -75,8 +86,10 @@ reporting::Verdict run_training_job(const system::EnvironmentSnapshot& environme
                               : level.fits_int64() ? level.as_int64() : 20);
     log_job(env);
 
+    stop_if_requested("waiting for the hosts");
     if (!env.studio_local_mode) cluster::wait_for_hosts(env.hosts, settings.host_resolution_timeout);
 
+    stop_if_requested("getting the code");
     log_code_source(files::acquire_code(env.module_dir, paths.code), env);
 
     entry::LaunchInputs inputs{
@@ -91,6 +104,7 @@ reporting::Verdict run_training_job(const system::EnvironmentSnapshot& environme
     options.cleanup_timeout = settings.cleanup_timeout;
 
     for (const entry::PreparationStep& step : plan.preparation) {
+        stop_if_requested(step.description);
         logging::info("running " + step.description);
         process::Outcome outcome = run_or_explain(step.command, options);
         if (!outcome.succeeded()) {
@@ -98,6 +112,7 @@ reporting::Verdict run_training_job(const system::EnvironmentSnapshot& environme
         }
     }
 
+    stop_if_requested("starting the program");
     logging::info("starting the " + std::string(entry::kind_name(plan.kind)) + " " +
                   env.user_entry_point.value_or(env.framework_module.value_or("")));
     process::Outcome outcome = run_or_explain(plan.program, options);

@@ -4,10 +4,11 @@
 #include <sys/socket.h>
 
 #include <algorithm>
-#include <thread>
 
 #include "toolkit/errors/error.hpp"
 #include "toolkit/logging/log.hpp"
+#include "toolkit/process/signal_name.hpp"
+#include "toolkit/process/stop_requests.hpp"
 
 namespace optml::cluster {
 
@@ -47,8 +48,14 @@ void wait_for_hosts(const std::vector<std::string>& hosts, std::chrono::millisec
                 logging::info("waiting for host " + host + " to resolve");
                 announced = true;
             }
-            // A retry pause, not synchronization: DNS gives no event to wait on.
-            std::this_thread::sleep_for(std::min<Clock::duration>(pause, deadline - now));
+            // A retry pause (DNS gives no event to wait on) that still ends at once on a stop.
+            auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::min<Clock::duration>(pause, deadline - now));
+            if (auto stop = process::wait_for_stop_request(wait)) {
+                throw errors::StopRequested(*stop, "train received " + process::signal_name(*stop) +
+                                                       " while waiting for host '" + host +
+                                                       "' to resolve; the program was not started.");
+            }
             pause = std::min(pause * 2, std::chrono::milliseconds(5000));
         }
     }

@@ -11,6 +11,7 @@ std::string_view kind_name(ErrorKind kind) {
         case ErrorKind::InstallModule: return "InstallModuleError";
         case ErrorKind::HostResolution: return "HostResolutionError";
         case ErrorKind::Supervision: return "SupervisionError";
+        case ErrorKind::Stopped: return "Stopped";
         case ErrorKind::Internal: return "InternalError";
     }
     return "InternalError";

@@ -16,6 +16,7 @@ enum class ErrorKind {
     InstallModule,        // pip install . of a Python package failed
     HostResolution,       // a host of the cluster never resolved
     Supervision,          // train could not start or watch the program (fork, pipes, signals)
+    Stopped,              // train was asked to stop (SIGTERM...) before the program ran
     Internal,             // a bug in optml
 };
 
@@ -29,6 +30,17 @@ public:
 
 private:
     ErrorKind kind_;
+};
+
+// A stop request (SIGTERM, SIGINT, ...) that arrived while no program was running.
+class StopRequested : public Error {
+public:
+    StopRequested(int signal_number, const std::string& message)
+        : Error(ErrorKind::Stopped, message), signal_number_(signal_number) {}
+    int signal_number() const { return signal_number_; }
+
+private:
+    int signal_number_;
 };
 
 }  // namespace optml::errors

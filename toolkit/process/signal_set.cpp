@@ -7,11 +7,6 @@
 namespace optml::process {
 
 bool is_stop_signal(int signal_number) {
-    return signal_number == SIGTERM || signal_number == SIGINT || signal_number == SIGHUP ||
-           signal_number == SIGQUIT;
-}
-
-bool arms_stop_deadline(int signal_number) {
     return signal_number == SIGTERM || signal_number == SIGINT;
 }
 
@@ -35,6 +30,16 @@ SignalBlock::SignalBlock() : signals_(supervised_signals()) {
         sigdelset(&child_mask_, signal_number);
     }
     sigdelset(&child_mask_, SIGCHLD);
+}
+
+sigset_t SignalBlock::unwanted_after_run() const {
+    sigset_t unwanted = signals_;
+    for (const int signal_number : forwarded_signals) {
+        if (sigismember(&previous_mask_, signal_number) == 1) {
+            sigdelset(&unwanted, signal_number);
+        }
+    }
+    return unwanted;
 }
 
 SignalBlock::~SignalBlock() { pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr); }

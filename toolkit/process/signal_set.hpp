@@ -17,12 +17,10 @@ inline constexpr std::array<int, 6> forwarded_signals = {SIGTERM, SIGINT, SIGHUP
 inline constexpr std::array<int, 9> child_default_signals = {
     SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGCHLD, SIGPIPE, SIGXFSZ};
 
-// A request to end the program (recorded as Outcome::forwarded_stop_signal).
+// A request to end the program (recorded as Outcome::forwarded_stop_signal), after which it
+// gets options.stop_timeout before SIGKILL: SIGTERM (how the platform stops a job) and SIGINT.
+// SIGHUP and SIGQUIT are only forwarded: programs often handle those without exiting.
 bool is_stop_signal(int signal_number);
-
-// A stop request after which the program gets options.stop_timeout before SIGKILL.
-// SIGHUP and SIGQUIT are not: programs often handle those without exiting.
-bool arms_stop_deadline(int signal_number);
 
 // forwarded_signals plus SIGCHLD: everything the supervisor's loop waits for.
 sigset_t supervised_signals();
@@ -41,6 +39,10 @@ public:
     // The mask the program starts with: train's previous mask without the supervised signals,
     // which the program must be able to receive even if train kept them blocked for itself.
     const sigset_t& child_mask() const { return child_mask_; }
+    // The supervised signals that train itself does not keep blocked: those that arrive
+    // after the program's group is gone are dropped before the mask comes back, the others
+    // stay pending for train (see stop_requests.hpp).
+    sigset_t unwanted_after_run() const;
 
 private:
     sigset_t signals_;

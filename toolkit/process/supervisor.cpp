@@ -18,6 +18,7 @@
 #include <optional>
 
 #include "toolkit/errors/error.hpp"
+#include "toolkit/process/oom_counter.hpp"
 #include "toolkit/process/os_error.hpp"
 #include "toolkit/process/signal_set.hpp"
 #include "toolkit/process/spawn.hpp"
@@ -176,7 +177,7 @@ void Supervision::on_signal(int signal_number) {
     if (is_stop_signal(signal_number) && !outcome_.forwarded_stop_signal) {
         outcome_.forwarded_stop_signal = signal_number;
     }
-    if (arms_stop_deadline(signal_number) && !stop_deadline_ &&
+    if (is_stop_signal(signal_number) && !stop_deadline_ &&
         !outcome_.killed_after_stop_timeout) {
         stop_deadline_ = after(Clock::now(), options_.stop_timeout);
     }
@@ -192,11 +193,11 @@ void record_wait_status(int status, Outcome& outcome) {
 
 // Before the old mask comes back: whatever queued since the program's group is gone has no
 // one left to go to, and must not hit train's own dispositions (SIGTERM would kill train
-// before it reports).
-void discard_pending(const sigset_t& signals, pid_t main_child) {
+// before it reports). Signals train keeps blocked itself stay pending for it to act on.
+void discard_pending(const sigset_t& unwanted, pid_t main_child) {
     reap_exited(main_child);
     const timespec immediately{0, 0};
-    while (sigtimedwait(&signals, nullptr, &immediately) > 0) {
+    while (sigtimedwait(&unwanted, nullptr, &immediately) > 0) {
     }
 }
 
@@ -206,6 +207,7 @@ int Outcome::exit_code() const { return term_signal != 0 ? 128 + term_signal : e
 
 Outcome run_supervised(const Command& command, const SupervisorOptions& options) {
     const ExecPlan plan(command);
+    const std::optional<long long> oom_kills_before = read_oom_kill_count();
     Pipe stderr_pipe = make_pipe();
     const WaitableChildren waitable;
     const SignalBlock block;
@@ -225,8 +227,12 @@ Outcome run_supervised(const Command& command, const SupervisorOptions& options)
         outcome.start_error = spawned.start_error;
     }
     record_wait_status(wait_status, outcome);
+    if (outcome.term_signal == SIGKILL && oom_kills_before) {
+        const std::optional<long long> oom_kills_after = read_oom_kill_count();
+        outcome.out_of_memory = oom_kills_after && *oom_kills_after > *oom_kills_before;
+    }
     outcome.stderr_tail = relay.finish(options.cleanup_timeout);
-    discard_pending(block.signals(), spawned.pid);
+    discard_pending(block.unwanted_after_run(), spawned.pid);
     return outcome;
 }
 

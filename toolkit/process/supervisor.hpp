@@ -24,8 +24,9 @@ struct Outcome {
     std::string start_error;     // e.g. "Permission denied" (strerror of the exec errno)
     int exit_status = 0;         // when the program exited normally
     int term_signal = 0;         // when a signal killed it (0 otherwise)
-    std::optional<int> forwarded_stop_signal;  // SIGTERM/SIGINT/... train received and forwarded
+    std::optional<int> forwarded_stop_signal;  // SIGTERM or SIGINT train received and forwarded
     bool killed_after_stop_timeout = false;    // the group did not exit in time and got SIGKILL
+    bool out_of_memory = false;  // SIGKILL while the memory cgroup's oom_kill count rose
     std::string stderr_tail;     // the last stderr_tail_bytes of what the program wrote to stderr
 
     bool succeeded() const { return started && term_signal == 0 && exit_status == 0; }

@@ -1,8 +1,8 @@
 #include "toolkit/reporting/verdict.hpp"
 
-#include <string.h>
-
 #include <csignal>
+
+#include "toolkit/process/signal_name.hpp"
 
 namespace optml::reporting {
 
@@ -23,6 +23,8 @@ int exit_code_for(errors::ErrorKind kind) {
         case errors::ErrorKind::Supervision:
         case errors::ErrorKind::Internal:
             return 1;
+        case errors::ErrorKind::Stopped:
+            return 128 + SIGTERM;  // refined by the signal in verdict_for_error
     }
     return 1;
 }
@@ -30,13 +32,16 @@ int exit_code_for(errors::ErrorKind kind) {
 std::string how_it_ended(const process::Outcome& outcome) {
     std::string ending;
     if (outcome.forwarded_stop_signal) {
-        ending = "Stopped: train received " + signal_name(*outcome.forwarded_stop_signal) +
+        ending = "Stopped: train received " + process::signal_name(*outcome.forwarded_stop_signal) +
                  " and forwarded it to the program; ";
         ending += outcome.killed_after_stop_timeout
                       ? "the program did not exit within the stop deadline and was killed with SIGKILL."
                       : "the program exited within the stop deadline.";
+    } else if (outcome.out_of_memory) {
+        ending = "OutOfMemory: the kernel's OOM killer ended the program with SIGKILL (the memory "
+                 "cgroup's oom_kill count rose); give it more memory or use less.";
     } else if (outcome.term_signal != 0) {
-        ending = "The program was killed by " + signal_name(outcome.term_signal) + ".";
+        ending = "The program was killed by " + process::signal_name(outcome.term_signal) + ".";
     }
     return ending;
 }
@@ -59,11 +64,19 @@ std::string process_failure_text(std::string_view class_name, const process::Out
 Verdict success() { return Verdict{}; }
 
 Verdict verdict_for_error(const errors::Error& error) {
-    return Verdict{exit_code_for(error.kind()),
-                   std::string(errors::kind_name(error.kind())) + ":\n" + error.what()};
+    int exit_code = exit_code_for(error.kind());
+    if (const auto* stop = dynamic_cast<const errors::StopRequested*>(&error)) {
+        exit_code = 128 + stop->signal_number();
+    }
+    return Verdict{exit_code, std::string(errors::kind_name(error.kind())) + ":\n" + error.what()};
 }
 
 Verdict verdict_for_program(const process::Outcome& outcome) {
+    // A stopped job is reported as stopped even when the program exited 0 on SIGTERM; the
+    // exit code stays the program's own.
+    if (outcome.forwarded_stop_signal) {
+        return Verdict{outcome.exit_code(), process_failure_text("Stopped", outcome)};
+    }
     if (outcome.succeeded()) return success();
     return Verdict{outcome.exit_code(), process_failure_text("ExecuteUserScriptError", outcome)};
 }
@@ -74,12 +87,6 @@ Verdict verdict_for_preparation(const process::Outcome& outcome, errors::ErrorKi
     // Name the step right after the class so the reason says what failed.
     text.insert(text.find('\n') + 1, std::string(description) + " failed\n");
     return Verdict{exit_code_for(kind), text};
-}
-
-std::string signal_name(int signal_number) {
-    const char* abbreviation = ::sigabbrev_np(signal_number);
-    if (abbreviation == nullptr) return "signal " + std::to_string(signal_number);
-    return std::string("SIG") + abbreviation;
 }
 
 }  // namespace optml::reporting

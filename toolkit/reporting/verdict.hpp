@@ -35,9 +35,6 @@ Verdict verdict_for_preparation(const process::Outcome& outcome, errors::ErrorKi
 // Returns false (after logging) when the file cannot be written.
 bool publish(const std::filesystem::path& output_dir, const Verdict& verdict);
 
-// "SIGKILL" for 9; "signal 64" for one without a name.
-std::string signal_name(int signal_number);
-
 // The ErrorMessage body from a stderr tail, at most `budget` characters: for a Python
 // traceback the exception line(s) first, then the frames just above them; otherwise the
 // last lines. Invalid UTF-8 is replaced so the failure file is valid text.

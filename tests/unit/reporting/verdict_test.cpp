@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "toolkit/process/signal_name.hpp"
 #include "toolkit/reporting/verdict.hpp"
 
 using namespace optml;
@@ -45,7 +46,9 @@ TEST_CASE("signals are named and give 128+N") {
     CHECK(verdict.exit_code == 137);
     CHECK_THAT(*verdict.failure_reason, Catch::StartsWith("ExecuteUserScriptError:\nExitCode 137\n") &&
                                             Catch::Contains("SIGKILL"));
-    CHECK(reporting::signal_name(SIGSEGV) == "SIGSEGV");
+    CHECK(process::signal_name(SIGSEGV) == "SIGSEGV");
+    CHECK(process::signal_name(SIGRTMIN + 2) == "SIGRTMIN+2");
+    CHECK(process::signal_name(200) == "signal 200");
 }
 
 TEST_CASE("a stop forwarded by train says so") {
@@ -71,6 +74,12 @@ TEST_CASE("the useful part of stderr fits in the first 1024 characters") {
 
 TEST_CASE("invalid UTF-8 in stderr becomes replacement characters") {
     CHECK(reporting::error_message_from_stderr("bad \xff byte\n", 100) == "bad \xEF\xBF\xBD byte");
+}
+
+TEST_CASE("a stop before the program ran exits 128+N") {
+    auto verdict = reporting::verdict_for_error(errors::StopRequested(SIGINT, "train received SIGINT."));
+    CHECK(verdict.exit_code == 130);
+    CHECK(*verdict.failure_reason == "Stopped:\ntrain received SIGINT.");
 }
 
 TEST_CASE("toolkit errors map to their class and exit code") {
