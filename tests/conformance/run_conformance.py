@@ -625,10 +625,37 @@ def remove_tree(path):
         print(f"warning: could not remove {path}: {err}", file=sys.stderr)
 
 
+class InstalledPackagesUndo:
+    """Package cases make train run `pip install .` into the case interpreter's site-packages,
+    as the reference does. This removes what appeared there during the case, so the suite
+    leaves the machine's Python as it found it."""
+
+    def __init__(self, case_dir):
+        self.folders = []
+        if os.path.exists(os.path.join(case_dir, "code", "setup.py")):
+            python = shutil.which("python3", path=CLEAN_PATH)
+            listed = subprocess.run(
+                [python, "-c", "import site; print('\\n'.join(site.getsitepackages()))"],
+                capture_output=True, text=True, check=False).stdout.split()
+            self.folders = [f for f in listed + ["/usr/local/bin"]
+                            if os.path.isdir(f)]
+        self.before = {folder: set(os.listdir(folder)) for folder in self.folders}
+
+    def undo(self):
+        for folder, names in self.before.items():
+            for name in set(os.listdir(folder)) - names:
+                path = os.path.join(folder, name)
+                if os.path.isdir(path) and not os.path.islink(path):
+                    remove_tree(path)
+                else:
+                    os.remove(path)
+
+
 def run_case(case_dir, train, strict_bytes, keep):
     """Runs one case; returns (problems, notes, stderr bytes, temp dir)."""
     tmp = os.path.realpath(tempfile.mkdtemp(prefix="optml-conf-"))  # getcwd() gives real paths
     stderr = b""
+    installed = InstalledPackagesUndo(case_dir)
     try:
         case = load_json_file(os.path.join(case_dir, "case.json"))
         expected = load_json_file(os.path.join(case_dir, "expected.json"))
@@ -639,6 +666,7 @@ def run_case(case_dir, train, strict_bytes, keep):
     except Exception as err:  # a broken fixture or an unstartable train fails this case only
         problems, notes = [f"runner error: {type(err).__name__}: {err}"], []
     finally:
+        installed.undo()
         if not keep:
             remove_tree(tmp)
     return problems, notes, stderr, tmp
