@@ -18,7 +18,6 @@ int main() {
         text.append(*entry);
         text.push_back('\0');
     }
-    return write(STDOUT_FILENO, text.data(), text.size()) == static_cast<ssize_t>(text.size())
-               ? 0
-               : 1;
+    return write(STDOUT_FILENO, text.data(), text.size()) == static_cast<ssize_t>(text.size()) ? 0
+                                                                                               : 1;
 }

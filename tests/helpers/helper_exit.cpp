@@ -2,4 +2,6 @@
 // Taking the last argument lets train drive it with one hyperparameter ("--code 3").
 #include <cstdlib>
 
-int main(int argc, char** argv) { return argc > 1 ? std::atoi(argv[argc - 1]) : 0; }
+int main(int argc, char** argv) {
+    return argc > 1 ? std::atoi(argv[argc - 1]) : 0;
+}

@@ -48,8 +48,9 @@ int train_main(int argc, char** argv) {
     } catch (const errors::Error& error) {
         verdict = reporting::verdict_for_error(error);
     } catch (const std::exception& unexpected) {
-        verdict = reporting::verdict_for_error(errors::Error(
-            errors::ErrorKind::Internal, std::string("optml hit an unexpected error: ") + unexpected.what()));
+        verdict = reporting::verdict_for_error(
+            errors::Error(errors::ErrorKind::Internal,
+                          std::string("optml hit an unexpected error: ") + unexpected.what()));
     }
 
     if (verdict.succeeded()) {

@@ -64,8 +64,8 @@ process::Outcome run_or_explain(const process::Command& command,
     process::Outcome outcome = process::run_supervised(command, options);
     if (!outcome.started) {
         throw errors::Error(errors::ErrorKind::EntryPoint,
-                            "The program " + command.executable + " could not be started: " +
-                                outcome.start_error + ".");
+                            "The program " + command.executable +
+                                " could not be started: " + outcome.start_error + ".");
     }
     return outcome;
 }
@@ -82,20 +82,22 @@ reporting::Verdict run_training_job(const system::EnvironmentSnapshot& environme
         config::build_training_env(paths, documents, environment, hardware);
 
     const pyjson::Value& level = env.log_level;
-    logging::set_python_level(level.is_bool() ? level.as_bool()
-                              : level.fits_int64() ? level.as_int64() : 20);
+    logging::set_python_level(level.is_bool()      ? level.as_bool()
+                              : level.fits_int64() ? level.as_int64()
+                                                   : 20);
     log_job(env);
 
     stop_if_requested("waiting for the hosts");
-    if (!env.studio_local_mode) cluster::wait_for_hosts(env.hosts, settings.host_resolution_timeout);
+    if (!env.studio_local_mode)
+        cluster::wait_for_hosts(env.hosts, settings.host_resolution_timeout);
 
     stop_if_requested("getting the code");
     log_code_source(files::acquire_code(env.module_dir, paths.code), env);
 
     entry::LaunchInputs inputs{
         env, environment, mapping::to_cmd_args(env.hyperparameters),
-        system::merge_environment(environment,
-                                  mapping::program_variables(env, environment.get_or("PYTHONPATH", "")))};
+        system::merge_environment(
+            environment, mapping::program_variables(env, environment.get_or("PYTHONPATH", "")))};
     const entry::LaunchPlan plan = entry::plan_launch(inputs);
     if (plan.kind == entry::EntryPointKind::Command) entry::make_executable(plan.entry_point_file);
 

@@ -52,9 +52,10 @@ void wait_for_hosts(const std::vector<std::string>& hosts, std::chrono::millisec
             auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
                 std::min<Clock::duration>(pause, deadline - now));
             if (auto stop = process::wait_for_stop_request(wait)) {
-                throw errors::StopRequested(*stop, "train received " + process::signal_name(*stop) +
-                                                       " while waiting for host '" + host +
-                                                       "' to resolve; the program was not started.");
+                throw errors::StopRequested(*stop,
+                                            "train received " + process::signal_name(*stop) +
+                                                " while waiting for host '" + host +
+                                                "' to resolve; the program was not started.");
             }
             pause = std::min(pause * 2, std::chrono::milliseconds(5000));
         }

@@ -20,8 +20,9 @@ std::string read_whole_file(const std::filesystem::path& file) {
     std::error_code status_error;
     auto status = std::filesystem::status(file, status_error);
     if (!std::filesystem::exists(status)) {
-        fail(file, "does not exist; SageMaker writes it before the job starts, so create it "
-                   "for a local run");
+        fail(file,
+             "does not exist; SageMaker writes it before the job starts, so create it "
+             "for a local run");
     }
     if (std::filesystem::is_directory(status)) fail(file, "is a directory, not a JSON file");
     std::ifstream stream(file, std::ios::binary);
@@ -42,8 +43,8 @@ pyjson::Dict read_config_object(const std::filesystem::path& file) {
         fail(file, std::string("is not valid JSON: ") + parse_error.what());
     }
     if (!document.is_dict()) {
-        fail(file, std::string("must hold a JSON object, not a ") +
-                       std::string(document.type_name()));
+        fail(file,
+             std::string("must hold a JSON object, not a ") + std::string(document.type_name()));
     }
     return document.as_dict();
 }

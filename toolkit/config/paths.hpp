@@ -22,9 +22,15 @@ struct Paths {
     static Paths under(const std::filesystem::path& base);
     static Paths from_environment(const system::EnvironmentSnapshot& environment);
 
-    std::filesystem::path hyperparameters_file() const { return input_config / "hyperparameters.json"; }
-    std::filesystem::path input_data_config_file() const { return input_config / "inputdataconfig.json"; }
-    std::filesystem::path resource_config_file() const { return input_config / "resourceconfig.json"; }
+    std::filesystem::path hyperparameters_file() const {
+        return input_config / "hyperparameters.json";
+    }
+    std::filesystem::path input_data_config_file() const {
+        return input_config / "inputdataconfig.json";
+    }
+    std::filesystem::path resource_config_file() const {
+        return input_config / "resourceconfig.json";
+    }
     // os.path.join(input/data, channel): an absolute channel name replaces the folder.
     std::string channel_dir(const std::string& channel) const;
 };

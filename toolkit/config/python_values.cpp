@@ -13,7 +13,8 @@ void throw_configuration_error(std::string_view file, std::string_view key,
                         std::string(file) + " key '" + std::string(key) + "' " + problem + ".");
 }
 
-std::string require_string(const pyjson::Value& value, std::string_view file, std::string_view key) {
+std::string require_string(const pyjson::Value& value, std::string_view file,
+                           std::string_view key) {
     if (!value.is_str()) {
         throw_configuration_error(file, key,
                                   "must be a string, not a " + std::string(value.type_name()));
@@ -24,14 +25,14 @@ std::string require_string(const pyjson::Value& value, std::string_view file, st
 std::vector<std::string> require_string_list(const pyjson::Value& value, std::string_view file,
                                              std::string_view key) {
     if (!value.is_list()) {
-        throw_configuration_error(file, key,
-                                  "must be a list of strings, not a " + std::string(value.type_name()));
+        throw_configuration_error(
+            file, key, "must be a list of strings, not a " + std::string(value.type_name()));
     }
     std::vector<std::string> strings;
     for (const pyjson::Value& item : value.as_list()) {
         if (!item.is_str()) {
-            throw_configuration_error(file, key,
-                                      "must hold only strings, found a " + std::string(item.type_name()));
+            throw_configuration_error(
+                file, key, "must hold only strings, found a " + std::string(item.type_name()));
         }
         strings.push_back(item.as_str());
     }

@@ -43,15 +43,16 @@ struct TrainingEnv {
     std::string module_dir;   // sagemaker_submit_directory, else the code dir
     std::optional<std::string> framework_module;  // SAGEMAKER_TRAINING_MODULE "pkg.mod:fn"
 
-    pyjson::Value log_level;  // a Python int (bool included), 20 unless configured
-    std::optional<std::string> job_name;       // TRAINING_JOB_NAME
-    std::string sagemaker_job_name;            // sagemaker_job_name, exported as SAGEMAKER_JOB_NAME
-    std::string region;                        // sagemaker_region, else AWS_REGION/AWS_DEFAULT_REGION
-    std::optional<std::string> s3_output;      // sagemaker_s3_output
-    pyjson::Value is_modelparallel_enabled;    // from SM_HP_MP_PARAMETERS, as the reference computes it
+    pyjson::Value log_level;               // a Python int (bool included), 20 unless configured
+    std::optional<std::string> job_name;   // TRAINING_JOB_NAME
+    std::string sagemaker_job_name;        // sagemaker_job_name, exported as SAGEMAKER_JOB_NAME
+    std::string region;                    // sagemaker_region, else AWS_REGION/AWS_DEFAULT_REGION
+    std::optional<std::string> s3_output;  // sagemaker_s3_output
+    pyjson::Value
+        is_modelparallel_enabled;  // from SM_HP_MP_PARAMETERS, as the reference computes it
 
     hardware::HardwareCounts hardware;
-    bool studio_local_mode = false;            // SM_STUDIO_LOCAL_MODE=true: skip host resolution
+    bool studio_local_mode = false;  // SM_STUDIO_LOCAL_MODE=true: skip host resolution
 };
 
 }  // namespace optml::config

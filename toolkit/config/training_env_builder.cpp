@@ -16,10 +16,14 @@ namespace {
 // Hyperparameters the toolkit itself consumes; they are neither passed to the program nor
 // listed among the additional framework parameters.
 constexpr std::array<std::string_view, 8> kToolkitHyperparameters = {
-    "sagemaker_program",          "sagemaker_submit_directory",
-    "sagemaker_enable_cloudwatch_metrics", "sagemaker_region",
-    "sagemaker_container_log_level", "sagemaker_job_name",
-    "default_user_module_name",   "_tuning_objective_metric",
+    "sagemaker_program",
+    "sagemaker_submit_directory",
+    "sagemaker_enable_cloudwatch_metrics",
+    "sagemaker_region",
+    "sagemaker_container_log_level",
+    "sagemaker_job_name",
+    "default_user_module_name",
+    "_tuning_objective_metric",
 };
 
 // Any of these switches on distribution for the current group when the job does not list
@@ -64,8 +68,9 @@ InstanceGroups read_instance_groups(const pyjson::Dict& resource_config) {
     }
     for (const pyjson::Value& group : configured->as_list()) {
         if (!group.is_dict()) {
-            throw_configuration_error(kResourceConfig, "instance_groups",
-                                      "must hold objects, found a " + std::string(group.type_name()));
+            throw_configuration_error(
+                kResourceConfig, "instance_groups",
+                "must hold objects, found a " + std::string(group.type_name()));
         }
         const pyjson::Value* name = group.as_dict().find("instance_group_name");
         const pyjson::Value* hosts = group.as_dict().find("hosts");
@@ -194,8 +199,8 @@ TrainingEnv build_training_env(const Paths& paths, const ConfigDocuments& docume
     } else {
         env.user_entry_point = program_from_parameter;
     }
-    std::string module_source = program_variable ? *program_variable
-                                                  : program_from_parameter.value_or("None");
+    std::string module_source =
+        program_variable ? *program_variable : program_from_parameter.value_or("None");
     env.module_name = module_source.ends_with(".py")
                           ? module_source.substr(0, module_source.size() - 3)
                           : module_source;
@@ -222,7 +227,8 @@ TrainingEnv build_training_env(const Paths& paths, const ConfigDocuments& docume
     env.region = region_from(toolkit_parameters, environment);
     env.job_name = environment.get("TRAINING_JOB_NAME");
     env.framework_module = environment.get("SAGEMAKER_TRAINING_MODULE");
-    if (const pyjson::Value* s3_output = env.additional_framework_parameters.find("sagemaker_s3_output")) {
+    if (const pyjson::Value* s3_output =
+            env.additional_framework_parameters.find("sagemaker_s3_output")) {
         if (!s3_output->is_none()) {
             env.s3_output = require_string(*s3_output, kHyperparameters, "sagemaker_s3_output");
         }

@@ -4,11 +4,16 @@ namespace optml::entry {
 
 std::string_view kind_name(EntryPointKind kind) {
     switch (kind) {
-        case EntryPointKind::PythonProgram: return "Python program";
-        case EntryPointKind::PythonPackage: return "Python package";
-        case EntryPointKind::PythonModule: return "Python module";
-        case EntryPointKind::Command: return "command";
-        case EntryPointKind::FrameworkModule: return "framework module";
+        case EntryPointKind::PythonProgram:
+            return "Python program";
+        case EntryPointKind::PythonPackage:
+            return "Python package";
+        case EntryPointKind::PythonModule:
+            return "Python module";
+        case EntryPointKind::Command:
+            return "command";
+        case EntryPointKind::FrameworkModule:
+            return "framework module";
     }
     return "command";
 }

@@ -46,7 +46,8 @@ std::vector<std::string> pip_environment(const std::vector<std::string>& program
     return environment;
 }
 
-process::Command python_command(const LaunchInputs& inputs, std::vector<std::string> python_arguments,
+process::Command python_command(const LaunchInputs& inputs,
+                                std::vector<std::string> python_arguments,
                                 bool with_job_arguments) {
     const std::string python = resolve_python(inputs.train_environment).string();
     process::Command command;
@@ -69,7 +70,8 @@ std::filesystem::path require_entry_point_file(const config::TrainingEnv& env,
         throw errors::Error(errors::ErrorKind::EntryPoint,
                             "The entry point '" + entry_point +
                                 "' named by SAGEMAKER_PROGRAM / sagemaker_program does not exist "
-                                "in the code dir " + env.paths.code.string() + ".");
+                                "in the code dir " +
+                                env.paths.code.string() + ".");
     }
     return file;
 }
@@ -91,8 +93,8 @@ void make_executable(const std::filesystem::path& file) {
         bool already_executable = ::stat(file.c_str(), &status) == 0 && (status.st_mode & S_IXUSR);
         if (!already_executable) {
             throw errors::Error(errors::ErrorKind::EntryPoint,
-                                "The entry point " + file.string() + " cannot be made executable: " +
-                                    std::strerror(errno) + ".");
+                                "The entry point " + file.string() +
+                                    " cannot be made executable: " + std::strerror(errno) + ".");
         }
     }
 }
@@ -113,16 +115,17 @@ LaunchPlan plan_launch(const LaunchInputs& inputs) {
     if (env.framework_module) {
         auto [module_name, function_name] = split_framework_module(*env.framework_module);
         plan.kind = EntryPointKind::FrameworkModule;
-        plan.program = python_command(inputs, {"-c", kFrameworkBootstrap, module_name, function_name},
-                                      false);
+        plan.program =
+            python_command(inputs, {"-c", kFrameworkBootstrap, module_name, function_name}, false);
         return plan;
     }
 
     if (!env.user_entry_point || env.user_entry_point->empty()) {
-        throw errors::Error(errors::ErrorKind::EntryPoint,
-                            "No entry point is named: set the sagemaker_program hyperparameter or "
-                            "the SAGEMAKER_PROGRAM environment variable to the script in the code "
-                            "dir (e.g. train.py), or SAGEMAKER_TRAINING_MODULE to pkg.module:function.");
+        throw errors::Error(
+            errors::ErrorKind::EntryPoint,
+            "No entry point is named: set the sagemaker_program hyperparameter or "
+            "the SAGEMAKER_PROGRAM environment variable to the script in the code "
+            "dir (e.g. train.py), or SAGEMAKER_TRAINING_MODULE to pkg.module:function.");
     }
     const std::string& entry_point = *env.user_entry_point;
     bool has_setup_py = std::filesystem::is_regular_file(code / "setup.py", ignored);
@@ -130,8 +133,9 @@ LaunchPlan plan_launch(const LaunchInputs& inputs) {
 
     switch (plan.kind) {
         case EntryPointKind::PythonPackage:
-            plan.preparation.push_back({python_command(inputs, {"-m", "pip", "install", "."}, false),
-                                        errors::ErrorKind::InstallModule, "pip install ."});
+            plan.preparation.push_back(
+                {python_command(inputs, {"-m", "pip", "install", "."}, false),
+                 errors::ErrorKind::InstallModule, "pip install ."});
             plan.preparation.back().command.env = pip_environment(inputs.program_environment);
             plan.program = python_command(inputs, {"-m", env.module_name}, true);
             break;
@@ -149,7 +153,8 @@ LaunchPlan plan_launch(const LaunchInputs& inputs) {
             // Started by path, never through a shell: hyperparameter values are plain argv.
             command.executable = "./" + entry_point;
             command.argv.push_back(command.executable);
-            command.argv.insert(command.argv.end(), inputs.arguments.begin(), inputs.arguments.end());
+            command.argv.insert(command.argv.end(), inputs.arguments.begin(),
+                                inputs.arguments.end());
             command.env = inputs.program_environment;
             command.cwd = code;
             command.shell_fallback = true;

@@ -24,22 +24,22 @@ enum class ErrorKind {
 std::string_view kind_name(ErrorKind kind);
 
 class Error : public std::runtime_error {
-public:
+  public:
     Error(ErrorKind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
     ErrorKind kind() const { return kind_; }
 
-private:
+  private:
     ErrorKind kind_;
 };
 
 // A stop request (SIGTERM, SIGINT, ...) that arrived while no program was running.
 class StopRequested : public Error {
-public:
+  public:
     StopRequested(int signal_number, const std::string& message)
         : Error(ErrorKind::Stopped, message), signal_number_(signal_number) {}
     int signal_number() const { return signal_number_; }
 
-private:
+  private:
     int signal_number_;
 };
 

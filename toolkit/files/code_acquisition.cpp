@@ -1,5 +1,8 @@
 #include "toolkit/files/code_acquisition.hpp"
 
+#include <stdlib.h>
+#include <unistd.h>
+
 #include <string_view>
 #include <system_error>
 
@@ -8,6 +11,7 @@
 #include "toolkit/files/display.hpp"
 #include "toolkit/files/safe_extract.hpp"
 #include "toolkit/files/tree_copy.hpp"
+#include "toolkit/s3/client.hpp"
 
 namespace optml::files {
 
@@ -56,9 +60,54 @@ void fill_or_leave_empty(const fs::path& code_dir, Fill fill) {
     }
 }
 
+// The archive is downloaded whole before anything is extracted: extraction checks every
+// entry first, and a broken download must never leave half a tree in the code dir.
+class TemporaryArchive {
+  public:
+    TemporaryArchive() {
+        std::string pattern = (fs::temp_directory_path() / "optml-code-XXXXXX.tar.gz").string();
+        const int fd = ::mkstemps(pattern.data(), 7);
+        if (fd < 0)
+            fail("Cannot create a temporary file to download the code into: " +
+                 std::generic_category().message(errno) + ".");
+        ::close(fd);
+        path_ = pattern;
+    }
+    TemporaryArchive(const TemporaryArchive&) = delete;
+    TemporaryArchive& operator=(const TemporaryArchive&) = delete;
+    ~TemporaryArchive() {
+        std::error_code ignored;
+        fs::remove(path_, ignored);
+    }
+    const fs::path& path() const { return path_; }
+
+  private:
+    fs::path path_;
+};
+
+void download_and_extract(const std::string& uri, const fs::path& code_dir,
+                          const system::EnvironmentSnapshot& environment) {
+    const std::optional<s3::ObjectRef> object = s3::parse_s3_uri(uri);
+    if (!object || object->key.empty() || object->key.ends_with('/')) {
+        fail(submit_name(uri) + " is not an S3 object URI of the form s3://bucket/key.tar.gz.");
+    }
+    const TemporaryArchive archive;
+    try {
+        s3::Client::from_environment(environment).download(*object, archive.path());
+    } catch (const s3::S3Error& error) {
+        fail(submit_name(uri) + ": train cannot download from " + uri + ". " + error.what());
+    }
+    extract_archive_safely(archive.path(), code_dir);
+}
+
 }  // namespace
 
 CodeSource acquire_code(const std::string& submit_directory, const fs::path& code_dir) {
+    return acquire_code(submit_directory, code_dir, system::EnvironmentSnapshot::from_process());
+}
+
+CodeSource acquire_code(const std::string& submit_directory, const fs::path& code_dir,
+                        const system::EnvironmentSnapshot& environment) {
     // Like the reference: code already in place (baked into the image, or an earlier run)
     // wins over whatever sagemaker_submit_directory names.
     if (!prepare_code_dir(code_dir)) return CodeSource::AlreadyPresent;
@@ -66,8 +115,8 @@ CodeSource acquire_code(const std::string& submit_directory, const fs::path& cod
     if (submit_directory.starts_with("s3://")) {
         // Only bucket and key are shown: anything after '?' is not part of an S3 URI.
         const std::string uri = submit_directory.substr(0, submit_directory.find('?'));
-        fail(submit_name(uri) + " is an S3 URI, and this build of train cannot download from " +
-             "s3:// yet; use a local folder or .tar.gz file.");
+        fill_or_leave_empty(code_dir, [&] { download_and_extract(uri, code_dir, environment); });
+        return CodeSource::ExtractedArchive;
     }
 
     const fs::path submit(submit_directory);

@@ -25,7 +25,8 @@ long long count_neuron_cores(std::string_view json_text) {
         for (const pyjson::Value& device : devices.as_list()) {
             if (!device.is_dict()) continue;
             const pyjson::Value* cores = device.as_dict().find("nc_count");
-            if (cores != nullptr && cores->is_int() && cores->fits_int64()) total += cores->as_int64();
+            if (cores != nullptr && cores->is_int() && cores->fits_int64())
+                total += cores->as_int64();
         }
         return total;
     } catch (const pyjson::ParseError&) {

@@ -53,7 +53,7 @@ HardwareCounts probe_hardware(const system::EnvironmentSnapshot& environment,
         }
         try {
             probe.child.emplace(executable->string(), bp::args(probe.arguments),
-                                bp::std_in < bp::null, bp::std_out > probe.output,
+                                bp::std_in<bp::null, bp::std_out> probe.output,
                                 bp::std_err > bp::null, context,
                                 bp::on_exit([&probe](int code, const std::error_code& failure) {
                                     if (!failure) probe.exit_code = code;
@@ -79,8 +79,10 @@ HardwareCounts probe_hardware(const system::EnvironmentSnapshot& environment,
             continue;
         }
         std::string text = probe.output.get();
-        if (probe.tool == "nvidia-smi") counts.gpus = count_gpus(text);
-        else counts.neuron_cores = count_neuron_cores(text);
+        if (probe.tool == "nvidia-smi")
+            counts.gpus = count_gpus(text);
+        else
+            counts.neuron_cores = count_neuron_cores(text);
     }
     return counts;
 }

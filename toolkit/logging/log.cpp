@@ -25,18 +25,32 @@ spdlog::logger& logger() {
 
 void set_python_level(long long level) {
     spdlog::level::level_enum mapped = spdlog::level::info;
-    if (level < 10) mapped = spdlog::level::trace;
-    else if (level < 20) mapped = spdlog::level::debug;
-    else if (level < 30) mapped = spdlog::level::info;
-    else if (level < 40) mapped = spdlog::level::warn;
-    else if (level < 50) mapped = spdlog::level::err;
-    else mapped = spdlog::level::critical;
+    if (level < 10)
+        mapped = spdlog::level::trace;
+    else if (level < 20)
+        mapped = spdlog::level::debug;
+    else if (level < 30)
+        mapped = spdlog::level::info;
+    else if (level < 40)
+        mapped = spdlog::level::warn;
+    else if (level < 50)
+        mapped = spdlog::level::err;
+    else
+        mapped = spdlog::level::critical;
     logger().set_level(mapped);
 }
 
-void debug(std::string_view message) { logger().debug("{}", message); }
-void info(std::string_view message) { logger().info("{}", message); }
-void warn(std::string_view message) { logger().warn("{}", message); }
-void error(std::string_view message) { logger().error("{}", message); }
+void debug(std::string_view message) {
+    logger().debug("{}", message);
+}
+void info(std::string_view message) {
+    logger().info("{}", message);
+}
+void warn(std::string_view message) {
+    logger().warn("{}", message);
+}
+void error(std::string_view message) {
+    logger().error("{}", message);
+}
 
 }  // namespace optml::logging

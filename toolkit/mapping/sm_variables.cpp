@@ -21,7 +21,7 @@ pyjson::Value string_list(std::vector<std::string> strings) {
 }
 
 class VariableList {
-public:
+  public:
     // The reference keys a dict by "SM_" + key.upper(): a later colliding name replaces the
     // earlier value.
     void add(const std::string& key, const pyjson::Value& value) {
@@ -29,12 +29,14 @@ public:
         std::string text = variable_value(value);
         auto existing = std::find_if(variables_.begin(), variables_.end(),
                                      [&](const auto& variable) { return variable.first == name; });
-        if (existing != variables_.end()) existing->second = std::move(text);
-        else variables_.emplace_back(std::move(name), std::move(text));
+        if (existing != variables_.end())
+            existing->second = std::move(text);
+        else
+            variables_.emplace_back(std::move(name), std::move(text));
     }
     Variables take() { return std::move(variables_); }
 
-private:
+  private:
     Variables variables_;
 };
 
@@ -45,7 +47,8 @@ Variables sm_variables(const config::TrainingEnv& env) {
     std::vector<std::string> sorted_channels = env.channels;
     std::sort(sorted_channels.begin(), sorted_channels.end());
     pyjson::List user_args;
-    for (std::string& argument : to_cmd_args(env.hyperparameters)) user_args.emplace_back(std::move(argument));
+    for (std::string& argument : to_cmd_args(env.hyperparameters))
+        user_args.emplace_back(std::move(argument));
     auto optional = [](const std::optional<std::string>& text) {
         return text ? pyjson::Value(*text) : pyjson::Value();
     };
@@ -90,7 +93,8 @@ Variables sm_variables(const config::TrainingEnv& env) {
     return list.take();
 }
 
-Variables program_variables(const config::TrainingEnv& env, const std::string& existing_pythonpath) {
+Variables program_variables(const config::TrainingEnv& env,
+                            const std::string& existing_pythonpath) {
     Variables variables = sm_variables(env);
     for (const auto& [name, value] : variables) {
         if (name.find('=') != std::string::npos || name.find('\0') != std::string::npos ||

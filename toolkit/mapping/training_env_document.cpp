@@ -15,7 +15,9 @@ pyjson::Value optional_string(const std::optional<std::string>& text) {
     return text ? pyjson::Value(*text) : pyjson::Value();
 }
 
-pyjson::Value count(long long number) { return pyjson::Value(static_cast<std::int64_t>(number)); }
+pyjson::Value count(long long number) {
+    return pyjson::Value(static_cast<std::int64_t>(number));
+}
 
 }  // namespace
 

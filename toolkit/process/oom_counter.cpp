@@ -55,7 +55,8 @@ std::optional<long long> parse_oom_kill(std::string_view counter_text) {
         if (at == 0 || counter_text[at - 1] == '\n') {
             long long count = 0;
             const char* first = counter_text.data() + at + key.size();
-            auto [end, error] = std::from_chars(first, counter_text.data() + counter_text.size(), count);
+            auto [end, error] =
+                std::from_chars(first, counter_text.data() + counter_text.size(), count);
             if (error == std::errc()) return count;
             return std::nullopt;
         }

@@ -10,7 +10,9 @@ namespace {
 
 // strerror_r comes in a GNU flavour (returns the text) and an XSI one (fills the buffer);
 // overloading on the return type accepts whichever the C library declares.
-[[maybe_unused]] const char* strerror_result(char* text, const char*) { return text; }
+[[maybe_unused]] const char* strerror_result(char* text, const char*) {
+    return text;
+}
 [[maybe_unused]] const char* strerror_result(int status, const char* buffer) {
     return status == 0 ? buffer : "Unknown error";
 }

@@ -42,7 +42,9 @@ sigset_t SignalBlock::unwanted_after_run() const {
     return unwanted;
 }
 
-SignalBlock::~SignalBlock() { pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr); }
+SignalBlock::~SignalBlock() {
+    pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
+}
 
 WaitableChildren::WaitableChildren() {
     if (sigaction(SIGCHLD, nullptr, &previous_) != 0) {

@@ -8,7 +8,7 @@
 namespace optml::process {
 
 // What train passes on to the program's process group as soon as it receives it.
-inline constexpr std::array<int, 6> forwarded_signals = {SIGTERM, SIGINT, SIGHUP,
+inline constexpr std::array<int, 6> forwarded_signals = {SIGTERM, SIGINT,  SIGHUP,
                                                          SIGQUIT, SIGUSR1, SIGUSR2};
 
 // Reset to SIG_DFL in the child before exec: exec keeps SIG_IGN, and the program must not
@@ -29,7 +29,7 @@ sigset_t supervised_signals();
 // sigtimedwait instead of running train's dispositions; threads started meanwhile inherit
 // the block. The previous mask comes back on destruction.
 class SignalBlock {
-public:
+  public:
     SignalBlock();
     ~SignalBlock();
     SignalBlock(const SignalBlock&) = delete;
@@ -44,7 +44,7 @@ public:
     // stay pending for train (see stop_requests.hpp).
     sigset_t unwanted_after_run() const;
 
-private:
+  private:
     sigset_t signals_;
     sigset_t previous_mask_;
     sigset_t child_mask_;
@@ -54,13 +54,13 @@ private:
 // kernel would reap the program itself and its exit status would be lost. Restores train's
 // SIGCHLD disposition on destruction.
 class WaitableChildren {
-public:
+  public:
     WaitableChildren();
     ~WaitableChildren();
     WaitableChildren(const WaitableChildren&) = delete;
     WaitableChildren& operator=(const WaitableChildren&) = delete;
 
-private:
+  private:
     struct sigaction previous_ = {};
     bool changed_ = false;
 };

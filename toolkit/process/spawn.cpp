@@ -22,7 +22,9 @@ struct ChildReport {
 };
 
 // execve takes char* const[] but does not modify the strings.
-char* exec_arg(const std::string& text) { return const_cast<char*>(text.c_str()); }
+char* exec_arg(const std::string& text) {
+    return const_cast<char*>(text.c_str());
+}
 
 [[noreturn]] void report_failure(int report_fd, FailedStep step, int error_number) {
     const ChildReport report{step, error_number};
@@ -65,12 +67,16 @@ char* exec_arg(const std::string& text) { return const_cast<char*>(text.c_str())
 std::string describe(const ChildReport& report, const ExecPlan& plan) {
     const std::string reason = error_text(report.error_number);
     switch (report.step) {
-        case FailedStep::ProcessGroup: return "cannot create a process group: " + reason;
-        case FailedStep::Stderr: return "cannot attach stderr: " + reason;
+        case FailedStep::ProcessGroup:
+            return "cannot create a process group: " + reason;
+        case FailedStep::Stderr:
+            return "cannot attach stderr: " + reason;
         case FailedStep::Chdir:
             return "cannot change directory to " + std::string(plan.cwd()) + ": " + reason;
-        case FailedStep::Exec: return reason;
-        case FailedStep::ShellFallback: return "cannot run it with /bin/sh: " + reason;
+        case FailedStep::Exec:
+            return reason;
+        case FailedStep::ShellFallback:
+            return "cannot run it with /bin/sh: " + reason;
     }
     return reason;
 }
@@ -144,9 +150,8 @@ SpawnResult spawn_program(const ExecPlan& plan, int stderr_fd, const sigset_t& c
         result.started = true;
         return result;
     }
-    result.start_error = received == sizeof report
-                             ? describe(report, plan)
-                             : "the program's start could not be confirmed";
+    result.start_error = received == sizeof report ? describe(report, plan)
+                                                   : "the program's start could not be confirmed";
     result.wait_status = reap(pid);
     return result;
 }

@@ -15,7 +15,7 @@ namespace optml::process {
 // multi-threaded process may only make async-signal-safe calls, so it must not allocate.
 // Points into `command`, which must outlive the plan.
 class ExecPlan {
-public:
+  public:
     explicit ExecPlan(const Command& command);
     ExecPlan(const ExecPlan&) = delete;
     ExecPlan& operator=(const ExecPlan&) = delete;
@@ -28,7 +28,7 @@ public:
     char* const* shell_argv() const { return shell_argv_.data(); }
     bool shell_fallback() const { return shell_fallback_; }
 
-private:
+  private:
     const char* executable_;
     const char* cwd_;
     std::vector<char*> argv_;

@@ -59,7 +59,9 @@ StderrRelay::StderrRelay(UniqueFd source, std::size_t tail_bytes)
     }
 }
 
-StderrRelay::~StderrRelay() { stop_and_join(); }
+StderrRelay::~StderrRelay() {
+    stop_and_join();
+}
 
 std::string StderrRelay::finish(std::chrono::milliseconds eof_timeout) {
     {

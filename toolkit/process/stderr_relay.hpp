@@ -19,7 +19,7 @@ namespace optml::process {
 // once fd 2 fails (closed, EPIPE) the relay only drains, so the program is never stuck on a
 // full pipe. Construct it with the supervised signals blocked: the thread inherits the mask.
 class StderrRelay {
-public:
+  public:
     // Throws errors::Error(Supervision) when the thread or its stop pipe cannot be created.
     StderrRelay(UniqueFd source, std::size_t tail_bytes);
     ~StderrRelay();
@@ -31,7 +31,7 @@ public:
     // pipe already holds. Returns the tail.
     std::string finish(std::chrono::milliseconds eof_timeout);
 
-private:
+  private:
     void run() noexcept;
     bool relay_available();
     void drain_buffered();

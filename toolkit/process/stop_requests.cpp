@@ -31,8 +31,9 @@ std::optional<int> next_stop_request(std::chrono::milliseconds timeout) {
         const auto remaining = std::max(deadline - std::chrono::steady_clock::now(),
                                         std::chrono::steady_clock::duration::zero());
         const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(remaining);
-        const timespec wait{static_cast<std::time_t>(seconds.count()),
-                            static_cast<long>(std::chrono::nanoseconds(remaining - seconds).count())};
+        const timespec wait{
+            static_cast<std::time_t>(seconds.count()),
+            static_cast<long>(std::chrono::nanoseconds(remaining - seconds).count())};
         const int signal_number = sigtimedwait(&signals, nullptr, &wait);
         if (signal_number > 0) {
             if (is_stop_signal(signal_number)) return signal_number;
@@ -52,7 +53,9 @@ void keep_stop_requests_pending() {
     }
 }
 
-std::optional<int> take_stop_request() { return next_stop_request(std::chrono::milliseconds(0)); }
+std::optional<int> take_stop_request() {
+    return next_stop_request(std::chrono::milliseconds(0));
+}
 
 std::optional<int> wait_for_stop_request(std::chrono::milliseconds timeout) {
     return next_stop_request(timeout);

@@ -89,7 +89,7 @@ Reaped reap_exited(pid_t main_child) {
 }
 
 class Supervision {
-public:
+  public:
     Supervision(pid_t child, const sigset_t& signals, const SupervisorOptions& options,
                 Outcome& outcome)
         : child_(child), signals_(signals), options_(options), outcome_(outcome) {}
@@ -98,7 +98,7 @@ public:
     // the cleanup).
     int run();
 
-private:
+  private:
     void on_signal(int signal_number);
     void signal_group(int signal_number) const { kill(-child_, signal_number); }
     bool group_exists() const { return kill(-child_, 0) == 0 || errno == EPERM; }
@@ -177,8 +177,7 @@ void Supervision::on_signal(int signal_number) {
     if (is_stop_signal(signal_number) && !outcome_.forwarded_stop_signal) {
         outcome_.forwarded_stop_signal = signal_number;
     }
-    if (is_stop_signal(signal_number) && !stop_deadline_ &&
-        !outcome_.killed_after_stop_timeout) {
+    if (is_stop_signal(signal_number) && !stop_deadline_ && !outcome_.killed_after_stop_timeout) {
         stop_deadline_ = after(Clock::now(), options_.stop_timeout);
     }
 }
@@ -203,7 +202,9 @@ void discard_pending(const sigset_t& unwanted, pid_t main_child) {
 
 }  // namespace
 
-int Outcome::exit_code() const { return term_signal != 0 ? 128 + term_signal : exit_status; }
+int Outcome::exit_code() const {
+    return term_signal != 0 ? 128 + term_signal : exit_status;
+}
 
 Outcome run_supervised(const Command& command, const SupervisorOptions& options) {
     const ExecPlan plan(command);

@@ -20,10 +20,10 @@ struct SupervisorOptions {
 };
 
 struct Outcome {
-    bool started = false;        // false: execve failed, see start_error
-    std::string start_error;     // e.g. "Permission denied" (strerror of the exec errno)
-    int exit_status = 0;         // when the program exited normally
-    int term_signal = 0;         // when a signal killed it (0 otherwise)
+    bool started = false;     // false: execve failed, see start_error
+    std::string start_error;  // e.g. "Permission denied" (strerror of the exec errno)
+    int exit_status = 0;      // when the program exited normally
+    int term_signal = 0;      // when a signal killed it (0 otherwise)
     std::optional<int> forwarded_stop_signal;  // SIGTERM or SIGINT train received and forwarded
     bool killed_after_stop_timeout = false;    // the group did not exit in time and got SIGKILL
     bool out_of_memory = false;  // SIGKILL while the memory cgroup's oom_kill count rose

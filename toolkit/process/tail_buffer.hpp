@@ -8,7 +8,7 @@
 namespace optml::process {
 
 class TailBuffer {
-public:
+  public:
     explicit TailBuffer(std::size_t capacity) : ring_(capacity) {}
 
     void append(const char* data, std::size_t length);
@@ -16,7 +16,7 @@ public:
     std::string str() const;
     std::size_t size() const { return size_; }
 
-private:
+  private:
     std::vector<char> ring_;
     std::size_t oldest_ = 0;  // index in ring_ of the first kept byte
     std::size_t size_ = 0;

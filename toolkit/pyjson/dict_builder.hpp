@@ -12,11 +12,11 @@ namespace optml::pyjson::detail {
 // Builds a Dict the way json.loads builds a dict (a repeated key keeps its first position and
 // takes the last value) in linear time, so a hostile object with many keys stays cheap.
 class DictBuilder {
-public:
+  public:
     void add(std::string key, Value value);
     Dict finish() { return std::move(dict_); }
 
-private:
+  private:
     // Below this size a scan beats hashing, and most objects never get an index.
     static constexpr std::size_t kIndexThreshold = 16;
 

@@ -12,13 +12,13 @@ namespace optml::pyjson::detail {
 // same error reasons, same error positions. Positions are byte offsets here and become
 // Python's character-based line/column only when an error is reported.
 class Parser {
-public:
+  public:
     explicit Parser(std::string_view text) : text_(text) {}
 
     // The whole of json.loads: leading and trailing whitespace, one value, nothing else.
     Value parse_document();
 
-private:
+  private:
     // Python gives up near its recursion limit of 1000 with a RecursionError; stopping a
     // little earlier keeps every caller's stack safe and still accepts what the reference,
     // called a few frames deep, can decode.

@@ -10,7 +10,7 @@ namespace optml::pyjson {
 
 // A document that json.loads would reject. what() is a sentence without the input text.
 class ParseError : public std::runtime_error {
-public:
+  public:
     ParseError(const std::string& reason, std::size_t line, std::size_t column)
         : std::runtime_error(reason + " at line " + std::to_string(line) + " column " +
                              std::to_string(column)),
@@ -19,7 +19,7 @@ public:
     std::size_t line() const { return line_; }
     std::size_t column() const { return column_; }
 
-private:
+  private:
     std::size_t line_;
     std::size_t column_;
 };

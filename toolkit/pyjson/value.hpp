@@ -24,7 +24,7 @@ class DictBuilder;
 // Keys are unique; a repeated key keeps its first position and takes the last value,
 // exactly as a Python dict built by json.loads does.
 class Dict {
-public:
+  public:
     const Value* find(std::string_view key) const;
     void set(std::string key, Value value);
     bool empty() const { return items_.empty(); }
@@ -32,7 +32,7 @@ public:
     auto begin() const { return items_.begin(); }
     auto end() const { return items_.end(); }
 
-private:
+  private:
     // loads() fills large objects without set()'s linear search (see dict_builder.hpp).
     friend class detail::DictBuilder;
 
@@ -50,7 +50,7 @@ struct None {
 };
 
 class Value {
-public:
+  public:
     using Storage = std::variant<None, bool, std::int64_t, BigInt, double, std::string, List, Dict>;
 
     Value() = default;
@@ -69,7 +69,8 @@ public:
     bool is_bool() const { return std::holds_alternative<bool>(storage_); }
     // Python ints: int64 or BigInt (bool is not counted here).
     bool is_int() const {
-        return std::holds_alternative<std::int64_t>(storage_) || std::holds_alternative<BigInt>(storage_);
+        return std::holds_alternative<std::int64_t>(storage_) ||
+               std::holds_alternative<BigInt>(storage_);
     }
     bool is_float() const { return std::holds_alternative<double>(storage_); }
     bool is_str() const { return std::holds_alternative<std::string>(storage_); }
@@ -89,7 +90,7 @@ public:
 
     const Storage& storage() const { return storage_; }
 
-private:
+  private:
     Storage storage_;
 };
 

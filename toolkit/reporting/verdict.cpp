@@ -34,12 +34,14 @@ std::string how_it_ended(const process::Outcome& outcome) {
     if (outcome.forwarded_stop_signal) {
         ending = "Stopped: train received " + process::signal_name(*outcome.forwarded_stop_signal) +
                  " and forwarded it to the program; ";
-        ending += outcome.killed_after_stop_timeout
-                      ? "the program did not exit within the stop deadline and was killed with SIGKILL."
-                      : "the program exited within the stop deadline.";
+        ending +=
+            outcome.killed_after_stop_timeout
+                ? "the program did not exit within the stop deadline and was killed with SIGKILL."
+                : "the program exited within the stop deadline.";
     } else if (outcome.out_of_memory) {
-        ending = "OutOfMemory: the kernel's OOM killer ended the program with SIGKILL (the memory "
-                 "cgroup's oom_kill count rose); give it more memory or use less.";
+        ending =
+            "OutOfMemory: the kernel's OOM killer ended the program with SIGKILL (the memory "
+            "cgroup's oom_kill count rose); give it more memory or use less.";
     } else if (outcome.term_signal != 0) {
         ending = "The program was killed by " + process::signal_name(outcome.term_signal) + ".";
     }
@@ -61,7 +63,9 @@ std::string process_failure_text(std::string_view class_name, const process::Out
 
 }  // namespace
 
-Verdict success() { return Verdict{}; }
+Verdict success() {
+    return Verdict{};
+}
 
 Verdict verdict_for_error(const errors::Error& error) {
     int exit_code = exit_code_for(error.kind());

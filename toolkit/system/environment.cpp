@@ -11,7 +11,8 @@ EnvironmentSnapshot EnvironmentSnapshot::from_process() {
     for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
         const char* separator = std::strchr(*entry, '=');
         if (separator == nullptr) continue;
-        variables.emplace(std::string(static_cast<const char*>(*entry), separator), std::string(separator + 1));
+        variables.emplace(std::string(static_cast<const char*>(*entry), separator),
+                          std::string(separator + 1));
     }
     return EnvironmentSnapshot(std::move(variables));
 }

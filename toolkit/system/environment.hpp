@@ -12,7 +12,7 @@ namespace optml::system {
 // takes this snapshot, so the whole job is computed from data and unit-tested without
 // touching the real process environment.
 class EnvironmentSnapshot {
-public:
+  public:
     using Variables = std::map<std::string, std::string, std::less<>>;
 
     EnvironmentSnapshot() = default;
@@ -25,7 +25,7 @@ public:
     bool contains(std::string_view name) const { return get(name).has_value(); }
     const Variables& variables() const { return variables_; }
 
-private:
+  private:
     Variables variables_;
 };
 

@@ -29,7 +29,8 @@ std::optional<std::filesystem::path> find_executable(std::string_view name, std:
         if (end == std::string_view::npos) end = path.size();
         // An empty PATH element means the current directory, as for execvp.
         std::string folder(path.substr(start, end - start));
-        std::filesystem::path candidate = std::filesystem::path(folder.empty() ? "." : folder) / name;
+        std::filesystem::path candidate =
+            std::filesystem::path(folder.empty() ? "." : folder) / name;
         if (is_executable_file(candidate)) return candidate;
         start = end + 1;
     }

@@ -68,7 +68,8 @@ TEST_CASE("no entry point leaves module_name as Python's str(None)") {
 }
 
 TEST_CASE("region falls back to AWS_REGION then AWS_DEFAULT_REGION") {
-    CHECK(build(documents("{}", kOneHost), {{"AWS_DEFAULT_REGION", "us-west-2"}}).region == "us-west-2");
+    CHECK(build(documents("{}", kOneHost), {{"AWS_DEFAULT_REGION", "us-west-2"}}).region ==
+          "us-west-2");
     CHECK(build(documents("{}", kOneHost),
                 {{"AWS_REGION", "eu-central-1"}, {"AWS_DEFAULT_REGION", "us-west-2"}})
               .region == "eu-central-1");
@@ -76,8 +77,8 @@ TEST_CASE("region falls back to AWS_REGION then AWS_DEFAULT_REGION") {
 }
 
 TEST_CASE("homogeneous cluster: distribution over all hosts, master is the first") {
-    auto env = build(documents(
-        "{}", R"({"current_host": "algo-2", "hosts": ["algo-1", "algo-2", "algo-3"],
+    auto env =
+        build(documents("{}", R"({"current_host": "algo-2", "hosts": ["algo-1", "algo-2", "algo-3"],
                   "network_interface_name": "ethwe"})"));
     CHECK(env.distribution_hosts == std::vector<std::string>{"algo-1", "algo-2", "algo-3"});
     CHECK(env.master_hostname == "algo-1");
@@ -94,7 +95,8 @@ TEST_CASE("heterogeneous cluster with distribution groups") {
         "instance_groups": [{"instance_group_name": "cpu", "instance_type": "ml.c5.xlarge", "hosts": ["algo-1"]},
                             {"instance_group_name": "gpu", "instance_type": "ml.p3.2xlarge", "hosts": ["algo-2"]}]})";
     auto listed = build(documents(R"({"sagemaker_distribution_instance_groups": "[\"gpu\"]",
-                                      "sagemaker_mpi_enabled": "true"})", resources));
+                                      "sagemaker_mpi_enabled": "true"})",
+                                  resources));
     CHECK(listed.is_hetero);
     CHECK(listed.current_instance_group_hosts == std::vector<std::string>{"algo-1"});
     CHECK(listed.distribution_hosts == std::vector<std::string>{"algo-2"});
@@ -127,11 +129,13 @@ TEST_CASE("configuration errors name the file and key") {
                Catch::Contains("'hosts'") && Catch::Contains("list of strings"));
     CHECK_THAT(error_message(documents("{}", R"({"current_host": "a", "hosts": []})")),
                Catch::Contains("must not be empty"));
-    CHECK_THAT(error_message(documents(R"({"sagemaker_container_log_level": "\"DEBUG\""})", kOneHost)),
-               Catch::Contains("hyperparameters.json") &&
-                   Catch::Contains("sagemaker_container_log_level"));
-    CHECK_THAT(error_message(documents("{}", kOneHost), {{"SAGEMAKER_CONTAINER_LOG_LEVEL", "loud"}}),
-               Catch::Contains("SAGEMAKER_CONTAINER_LOG_LEVEL"));
+    CHECK_THAT(
+        error_message(documents(R"({"sagemaker_container_log_level": "\"DEBUG\""})", kOneHost)),
+        Catch::Contains("hyperparameters.json") &&
+            Catch::Contains("sagemaker_container_log_level"));
+    CHECK_THAT(
+        error_message(documents("{}", kOneHost), {{"SAGEMAKER_CONTAINER_LOG_LEVEL", "loud"}}),
+        Catch::Contains("SAGEMAKER_CONTAINER_LOG_LEVEL"));
     CHECK_THAT(error_message(documents(R"({"sagemaker_program": "5"})", kOneHost)),
                Catch::Contains("sagemaker_program") && Catch::Contains("int"));
     CHECK_THAT(error_message(documents("{}", R"({"current_host": "a", "hosts": ["a"],

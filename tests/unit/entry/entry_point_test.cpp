@@ -26,7 +26,8 @@ namespace {
 struct CodeDir {
     std::filesystem::path base;
     CodeDir() {
-        base = std::filesystem::temp_directory_path() / ("optml-entry-" + std::to_string(::getpid()));
+        base =
+            std::filesystem::temp_directory_path() / ("optml-entry-" + std::to_string(::getpid()));
         std::filesystem::remove_all(base);
         std::filesystem::create_directories(base / "code");
     }
@@ -38,14 +39,16 @@ struct CodeDir {
 
 config::TrainingEnv build(const CodeDir& dir, const char* hyperparameters,
                           system::EnvironmentSnapshot::Variables variables = {}) {
-    config::ConfigDocuments docs{pyjson::loads(hyperparameters).as_dict(), {},
-                                 pyjson::loads(R"({"current_host": "a", "hosts": ["a"]})").as_dict()};
+    config::ConfigDocuments docs{
+        pyjson::loads(hyperparameters).as_dict(),
+        {},
+        pyjson::loads(R"({"current_host": "a", "hosts": ["a"]})").as_dict()};
     return config::build_training_env(config::Paths::under(dir.base), docs,
                                       system::EnvironmentSnapshot(std::move(variables)), {});
 }
 
-const system::EnvironmentSnapshot kTrainEnvironment(
-    system::EnvironmentSnapshot::Variables{{"OPTML_PYTHON", "/bin/sh"}});
+const system::EnvironmentSnapshot kTrainEnvironment(system::EnvironmentSnapshot::Variables{
+    {"OPTML_PYTHON", "/bin/sh"}});
 
 entry::LaunchPlan plan(const config::TrainingEnv& env,
                        const system::EnvironmentSnapshot& train_environment = kTrainEnvironment) {
@@ -104,7 +107,8 @@ TEST_CASE("a package installs with pip then runs as a module; requirements come 
     CHECK(launch.preparation[1].command.argv ==
           std::vector<std::string>{"/bin/sh", "-m", "pip", "install", "."});
     CHECK(launch.preparation[1].failure_kind == errors::ErrorKind::InstallModule);
-    CHECK(launch.program.argv == std::vector<std::string>{"/bin/sh", "-m", "mypkg", "--epochs", "2"});
+    CHECK(launch.program.argv ==
+          std::vector<std::string>{"/bin/sh", "-m", "mypkg", "--epochs", "2"});
 }
 
 TEST_CASE("a framework module is called in a Python child; its name is validated") {
@@ -128,9 +132,12 @@ TEST_CASE("missing entry points are named") {
 }
 
 TEST_CASE("the interpreter comes from OPTML_PYTHON, else python3 on PATH") {
-    CHECK(entry::resolve_python(system::EnvironmentSnapshot(system::EnvironmentSnapshot::Variables{{"OPTML_PYTHON", "/bin/sh"}})) == "/bin/sh");
-    CHECK_THROWS_WITH(entry::resolve_python(system::EnvironmentSnapshot(system::EnvironmentSnapshot::Variables{{"OPTML_PYTHON", "/nope"}})),
+    CHECK(entry::resolve_python(system::EnvironmentSnapshot(
+              system::EnvironmentSnapshot::Variables{{"OPTML_PYTHON", "/bin/sh"}})) == "/bin/sh");
+    CHECK_THROWS_WITH(entry::resolve_python(system::EnvironmentSnapshot(
+                          system::EnvironmentSnapshot::Variables{{"OPTML_PYTHON", "/nope"}})),
                       Catch::Contains("OPTML_PYTHON"));
-    CHECK_THROWS_WITH(entry::resolve_python(system::EnvironmentSnapshot(system::EnvironmentSnapshot::Variables{{"PATH", "/nonexistent"}})),
+    CHECK_THROWS_WITH(entry::resolve_python(system::EnvironmentSnapshot(
+                          system::EnvironmentSnapshot::Variables{{"PATH", "/nonexistent"}})),
                       Catch::Contains("python3"));
 }

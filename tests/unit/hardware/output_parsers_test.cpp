@@ -6,7 +6,8 @@ using namespace optml;
 
 TEST_CASE("GPUs are counted from nvidia-smi --list-gpus") {
     CHECK(hardware::count_gpus("") == 0);
-    CHECK(hardware::count_gpus("GPU 0: Tesla V100 (UUID: GPU-1)\nGPU 1: Tesla V100 (UUID: GPU-2)\n") == 2);
+    CHECK(hardware::count_gpus(
+              "GPU 0: Tesla V100 (UUID: GPU-1)\nGPU 1: Tesla V100 (UUID: GPU-2)\n") == 2);
     CHECK(hardware::count_gpus("No devices were found\n") == 0);
 }
 
@@ -18,7 +19,9 @@ TEST_CASE("Neuron cores are summed from neuron-ls -j") {
 
 TEST_CASE("missing tools count zero; CPUs are counted") {
     auto counts = hardware::probe_hardware(
-        system::EnvironmentSnapshot(system::EnvironmentSnapshot::Variables{{"PATH", "/nonexistent"}}), std::chrono::seconds(5));
+        system::EnvironmentSnapshot(
+            system::EnvironmentSnapshot::Variables{{"PATH", "/nonexistent"}}),
+        std::chrono::seconds(5));
     CHECK(counts.cpus >= 1);
     CHECK(counts.gpus == 0);
     CHECK(counts.neuron_cores == 0);

@@ -15,7 +15,8 @@ config::TrainingEnv build(const char* hyperparameters, const char* channels = "{
     config::ConfigDocuments docs{pyjson::loads(hyperparameters).as_dict(),
                                  pyjson::loads(channels).as_dict(),
                                  pyjson::loads(resources).as_dict()};
-    return config::build_training_env(config::Paths::under("/b"), docs, system::EnvironmentSnapshot(),
+    return config::build_training_env(config::Paths::under("/b"), docs,
+                                      system::EnvironmentSnapshot(),
                                       hardware::HardwareCounts{2, 0, 0, false, false});
 }
 
@@ -36,11 +37,14 @@ TEST_CASE("arguments are sorted, one dash for one character, values as str()") {
                         "mixed": "[1, \"two\", 3.5, true, null, {\"k\": \"v\"}]", "empty": "{}",
                         "quoted": "\"\\\"strip\\\"\"", "big": "1E400"})");
     CHECK(mapping::to_cmd_args(env.hyperparameters) ==
-          std::vector<std::string>{"-B", "2", "--LR", "0.2", "--a-b", "3", "-b", "1",
-                                   "--big", "inf", "--config", "a=x,b=2,c={'d': [1, 2]}",
-                                   "--empty", "", "--flags", "w=1.0,y=None,z=False",
-                                   "--lr", "0.1", "--mixed", "[1, 'two', 3.5, True, None, {'k': 'v'}]",
-                                   "--none", "", "--quoted", "\"strip\"", "-é", "x"});
+          std::vector<std::string>{
+              "-B",      "2",   "--LR",     "0.2",
+              "--a-b",   "3",   "-b",       "1",
+              "--big",   "inf", "--config", "a=x,b=2,c={'d': [1, 2]}",
+              "--empty", "",    "--flags",  "w=1.0,y=None,z=False",
+              "--lr",    "0.1", "--mixed",  "[1, 'two', 3.5, True, None, {'k': 'v'}]",
+              "--none",  "",    "--quoted", "\"strip\"",
+              "-é",      "x"});
 }
 
 TEST_CASE("SM_HP_ names upper-case with Python's rules; later collisions win") {
@@ -73,19 +77,20 @@ TEST_CASE("the SM_ set matches the reference for a typical job") {
     CHECK(variable(variables, "SM_OUTPUT_INTERMEDIATE_DIR") == "/b/output/intermediate");
     CHECK(variable(variables, "SM_RESOURCE_CONFIG") ==
           R"({"current_host":"algo-1","hosts":["algo-1"],"network_interface_name":"eth0"})");
-    CHECK(variable(variables, "SM_TRAINING_ENV") ==
-          R"({"additional_framework_parameters":{},"channel_input_dirs":{"training":"/b/input/data/training"},)"
-          R"("current_host":"algo-1","current_instance_group":"homogeneousCluster","current_instance_group_hosts":[],)"
-          R"("current_instance_type":"local","distribution_hosts":["algo-1"],"distribution_instance_groups":[],)"
-          R"("framework_module":null,"hosts":["algo-1"],"hyperparameters":{"epochs":6,"name":"abc"},)"
-          R"("input_config_dir":"/b/input/config","input_data_config":{"training":{"ContentType":"text/csv","TrainingInputMode":"File"}},)"
-          R"("input_dir":"/b/input","instance_groups":[],"instance_groups_dict":{},"is_hetero":false,"is_master":true,)"
-          R"("is_modelparallel_enabled":null,"is_smddpmprun_installed":false,"is_smddprun_installed":false,)"
-          R"("job_name":null,"log_level":20,"master_hostname":"algo-1","model_dir":"/b/model","module_dir":"/b/code",)"
-          R"("module_name":"train","network_interface_name":"eth0","num_cpus":2,"num_gpus":0,"num_neurons":0,)"
-          R"("output_data_dir":"/b/output/data","output_dir":"/b/output","output_intermediate_dir":"/b/output/intermediate",)"
-          R"("resource_config":{"current_host":"algo-1","hosts":["algo-1"],"network_interface_name":"eth0"},)"
-          R"("topology":[],"user_entry_point":"train.py"})");
+    CHECK(
+        variable(variables, "SM_TRAINING_ENV") ==
+        R"({"additional_framework_parameters":{},"channel_input_dirs":{"training":"/b/input/data/training"},)"
+        R"("current_host":"algo-1","current_instance_group":"homogeneousCluster","current_instance_group_hosts":[],)"
+        R"("current_instance_type":"local","distribution_hosts":["algo-1"],"distribution_instance_groups":[],)"
+        R"("framework_module":null,"hosts":["algo-1"],"hyperparameters":{"epochs":6,"name":"abc"},)"
+        R"("input_config_dir":"/b/input/config","input_data_config":{"training":{"ContentType":"text/csv","TrainingInputMode":"File"}},)"
+        R"("input_dir":"/b/input","instance_groups":[],"instance_groups_dict":{},"is_hetero":false,"is_master":true,)"
+        R"("is_modelparallel_enabled":null,"is_smddpmprun_installed":false,"is_smddprun_installed":false,)"
+        R"("job_name":null,"log_level":20,"master_hostname":"algo-1","model_dir":"/b/model","module_dir":"/b/code",)"
+        R"("module_name":"train","network_interface_name":"eth0","num_cpus":2,"num_gpus":0,"num_neurons":0,)"
+        R"("output_data_dir":"/b/output/data","output_dir":"/b/output","output_intermediate_dir":"/b/output/intermediate",)"
+        R"("resource_config":{"current_host":"algo-1","hosts":["algo-1"],"network_interface_name":"eth0"},)"
+        R"("topology":[],"user_entry_point":"train.py"})");
 }
 
 TEST_CASE("program variables add the exported job variables and PYTHONPATH") {

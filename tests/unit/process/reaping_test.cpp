@@ -76,8 +76,7 @@ TEST_CASE("leftovers ignoring SIGTERM get SIGKILL after cleanup_timeout", "[reap
     CHECK(zombie_children().empty());
 }
 
-TEST_CASE("a daemon that escaped the group and holds stderr does not hang train",
-          "[reaping]") {
+TEST_CASE("a daemon that escaped the group and holds stderr does not hang train", "[reaping]") {
     SupervisorOptions options;
     options.cleanup_timeout = 300ms;
     const Run run = run_orphans({"1", "wait", "--setsid"}, options);
@@ -90,7 +89,7 @@ TEST_CASE("a daemon that escaped the group and holds stderr does not hang train"
 
     CHECK(run.outcome.succeeded());
     CHECK(run.outcome.stderr_tail == "spawned 1\n");  // written before exit: not lost
-    CHECK(run.elapsed >= 300ms);                        // waited for EOF, bounded
+    CHECK(run.elapsed >= 300ms);                      // waited for EOF, bounded
     CHECK(run.elapsed < 5s);
     CHECK(zombie_children().empty());
 }

@@ -52,13 +52,13 @@ sigset_t current_mask() {
 }  // namespace
 
 TEST_CASE("every forwardable signal reaches the program", "[signals]") {
-    const auto [outcome, printed] = run_with_signals(
-        helper_command("helper_signals"), {{"ready\n", SIGUSR1},
-                                           {"SIGUSR1\n", SIGUSR2},
-                                           {"SIGUSR2\n", SIGHUP},
-                                           {"SIGHUP\n", SIGQUIT},
-                                           {"SIGQUIT\n", SIGINT},
-                                           {"SIGINT\n", SIGTERM}});
+    const auto [outcome, printed] =
+        run_with_signals(helper_command("helper_signals"), {{"ready\n", SIGUSR1},
+                                                            {"SIGUSR1\n", SIGUSR2},
+                                                            {"SIGUSR2\n", SIGHUP},
+                                                            {"SIGHUP\n", SIGQUIT},
+                                                            {"SIGQUIT\n", SIGINT},
+                                                            {"SIGINT\n", SIGTERM}});
     CHECK(printed == "ready\nSIGUSR1\nSIGUSR2\nSIGHUP\nSIGQUIT\nSIGINT\nSIGTERM\n");
     CHECK(outcome.succeeded());
     CHECK(outcome.forwarded_stop_signal == SIGINT);  // the first stop request

@@ -117,8 +117,8 @@ TEST_CASE("cwd and environment are exactly as given", "[start]") {
     const auto work = std::filesystem::canonical(dir.path());
     Command command = helper_command("helper_env");
     command.cwd = work;
-    command.env = {"SM_HOSTS=[\"algo-1\"]", "EMPTY=", "MULTI=line one\nline two",
-                   "SAME=1", "SAME=2"};
+    command.env = {"SM_HOSTS=[\"algo-1\"]", "EMPTY=", "MULTI=line one\nline two", "SAME=1",
+                   "SAME=2"};
     FileCapture out(STDOUT_FILENO, work / "stdout");
     const Outcome outcome = run_supervised(command);
     const std::vector<std::string> printed = split_nul(out.contents());
@@ -137,8 +137,7 @@ TEST_CASE("a relative executable is found from the program's cwd", "[start]") {
     CHECK(outcome.exit_status == 4);
 }
 
-TEST_CASE("the program starts with default signal handling and train's original mask",
-          "[start]") {
+TEST_CASE("the program starts with default signal handling and train's original mask", "[start]") {
     TempDir dir;
     // What train ignored must not leak into the program, nor a block of the signals the
     // program is sent; the rest of train's original mask is inherited.

@@ -59,7 +59,7 @@ inline void write_file(const std::filesystem::path& path, const std::string& tex
 }
 
 class TempDir {
-public:
+  public:
     TempDir() {
         std::string pattern = (std::filesystem::temp_directory_path() / "optml-process-XXXXXX");
         if (mkdtemp(pattern.data()) == nullptr) {
@@ -75,13 +75,13 @@ public:
     TempDir& operator=(const TempDir&) = delete;
     const std::filesystem::path& path() const { return path_; }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 
 // Points `fd` at `target` for its lifetime (the programs inherit it; the relay writes to it).
 class FdRedirect {
-public:
+  public:
     FdRedirect(int fd, int target) : fd_(fd) {
         std::cout.flush();
         std::cerr.flush();
@@ -100,14 +100,14 @@ public:
         }
     }
 
-private:
+  private:
     int fd_;
     int saved_ = -1;
 };
 
 // Sends `fd` to a file for its lifetime; contents() once the writers are done.
 class FileCapture {
-public:
+  public:
     FileCapture(int fd, const std::filesystem::path& path)
         : path_(path),
           file_(open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)),
@@ -118,7 +118,7 @@ public:
         return read_file(path_);
     }
 
-private:
+  private:
     std::filesystem::path path_;
     int file_;
     FdRedirect redirect_;
@@ -140,7 +140,7 @@ std::thread start_signal_proof_thread(Function function) {
 
 // Sends `fd` to a pipe read live by a thread, so a test can wait for what a program printed.
 class LiveCapture {
-public:
+  public:
     explicit LiveCapture(int fd) {
         int data[2];
         int stop[2];
@@ -161,9 +161,8 @@ public:
     // True once the text read so far contains `expected`.
     bool wait_for(const std::string& expected, std::chrono::milliseconds timeout) {
         std::unique_lock lock(mutex_);
-        return changed_.wait_for(lock, timeout, [&] {
-            return text_.find(expected) != std::string::npos;
-        });
+        return changed_.wait_for(lock, timeout,
+                                 [&] { return text_.find(expected) != std::string::npos; });
     }
 
     // Restores the descriptor and returns everything read (waits up to 5 s for EOF).
@@ -183,7 +182,7 @@ public:
         return text_;
     }
 
-private:
+  private:
     void read_until_eof() {
         pollfd fds[2] = {{read_fd_, POLLIN, 0}, {stop_read_, POLLIN, 0}};
         char buffer[4096];
@@ -256,9 +255,8 @@ inline std::string helper_write_pattern(const std::string& pattern, std::size_t 
         } else if (pattern == "binary") {
             bytes[i] = static_cast<char>(static_cast<unsigned char>(i % 256));
         } else {
-            bytes[i] = i % 64 == 63
-                           ? '\n'
-                           : static_cast<char>(static_cast<unsigned char>(0x80 + i % 128));
+            bytes[i] =
+                i % 64 == 63 ? '\n' : static_cast<char>(static_cast<unsigned char>(0x80 + i % 128));
         }
     }
     return bytes;
@@ -274,6 +272,8 @@ inline std::vector<pid_t> parse_pids(const std::string& text) {
     return pids;
 }
 
-inline bool process_gone(pid_t pid) { return kill(pid, 0) != 0 && errno == ESRCH; }
+inline bool process_gone(pid_t pid) {
+    return kill(pid, 0) != 0 && errno == ESRCH;
+}
 
 }  // namespace optml::process::testing

@@ -8,7 +8,9 @@ using optml::process::TailBuffer;
 
 namespace {
 
-void append(TailBuffer& tail, const std::string& text) { tail.append(text.data(), text.size()); }
+void append(TailBuffer& tail, const std::string& text) {
+    tail.append(text.data(), text.size());
+}
 
 }  // namespace
 

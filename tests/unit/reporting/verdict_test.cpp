@@ -44,8 +44,9 @@ TEST_CASE("signals are named and give 128+N") {
     killed.term_signal = SIGKILL;
     auto verdict = reporting::verdict_for_program(killed);
     CHECK(verdict.exit_code == 137);
-    CHECK_THAT(*verdict.failure_reason, Catch::StartsWith("ExecuteUserScriptError:\nExitCode 137\n") &&
-                                            Catch::Contains("SIGKILL"));
+    CHECK_THAT(
+        *verdict.failure_reason,
+        Catch::StartsWith("ExecuteUserScriptError:\nExitCode 137\n") && Catch::Contains("SIGKILL"));
     CHECK(process::signal_name(SIGSEGV) == "SIGSEGV");
     CHECK(process::signal_name(SIGRTMIN + 2) == "SIGRTMIN+2");
     CHECK(process::signal_name(200) == "signal 200");
@@ -55,8 +56,8 @@ TEST_CASE("a stop forwarded by train says so") {
     process::Outcome stopped = exited(143);
     stopped.forwarded_stop_signal = SIGTERM;
     auto verdict = reporting::verdict_for_program(stopped);
-    CHECK_THAT(*verdict.failure_reason, Catch::Contains("SIGTERM") &&
-                                            Catch::Contains("exited within the stop deadline"));
+    CHECK_THAT(*verdict.failure_reason,
+               Catch::Contains("SIGTERM") && Catch::Contains("exited within the stop deadline"));
 }
 
 TEST_CASE("the useful part of stderr fits in the first 1024 characters") {
@@ -69,7 +70,8 @@ TEST_CASE("the useful part of stderr fits in the first 1024 characters") {
     std::string long_traceback = std::string(kTraceback);
     long_traceback.insert(long_traceback.find("  File"), std::string(3000, 'x') + "\n");
     auto traced = reporting::verdict_for_program(exited(1, long_traceback));
-    CHECK(traced.failure_reason->substr(0, 1024).find("ValueError: bad value 42") != std::string::npos);
+    CHECK(traced.failure_reason->substr(0, 1024).find("ValueError: bad value 42") !=
+          std::string::npos);
 }
 
 TEST_CASE("invalid UTF-8 in stderr becomes replacement characters") {
@@ -77,7 +79,8 @@ TEST_CASE("invalid UTF-8 in stderr becomes replacement characters") {
 }
 
 TEST_CASE("a stop before the program ran exits 128+N") {
-    auto verdict = reporting::verdict_for_error(errors::StopRequested(SIGINT, "train received SIGINT."));
+    auto verdict =
+        reporting::verdict_for_error(errors::StopRequested(SIGINT, "train received SIGINT."));
     CHECK(verdict.exit_code == 130);
     CHECK(*verdict.failure_reason == "Stopped:\ntrain received SIGINT.");
 }
@@ -90,13 +93,16 @@ TEST_CASE("toolkit errors map to their class and exit code") {
     auto pip = reporting::verdict_for_preparation(exited(1, "ERROR: No matching distribution\n"),
                                                   errors::ErrorKind::InstallRequirements,
                                                   "pip install -r requirements.txt");
-    CHECK_THAT(*pip.failure_reason,
-               Catch::StartsWith("InstallRequirementsError:\npip install -r requirements.txt failed\nExitCode 1\n") &&
-                   Catch::Contains("No matching distribution"));
+    CHECK_THAT(
+        *pip.failure_reason,
+        Catch::StartsWith(
+            "InstallRequirementsError:\npip install -r requirements.txt failed\nExitCode 1\n") &&
+            Catch::Contains("No matching distribution"));
 }
 
 TEST_CASE("publish creates output/, writes the status and keeps an existing failure file") {
-    auto dir = std::filesystem::temp_directory_path() / ("optml-publish-" + std::to_string(::getpid()));
+    auto dir =
+        std::filesystem::temp_directory_path() / ("optml-publish-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir);
     REQUIRE(reporting::publish(dir / "output", reporting::success()));
     CHECK(std::filesystem::exists(dir / "output" / "success"));

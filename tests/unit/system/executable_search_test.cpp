@@ -13,7 +13,8 @@ TEST_CASE("executables are found on PATH like execvp") {
 }
 
 TEST_CASE("the program environment is train's, overridden") {
-    system::EnvironmentSnapshot base(system::EnvironmentSnapshot::Variables{{"A", "1"}, {"B", "2"}});
+    system::EnvironmentSnapshot base(
+        system::EnvironmentSnapshot::Variables{{"A", "1"}, {"B", "2"}});
     CHECK(system::merge_environment(base, {{"B", "3"}, {"C", "4"}}) ==
           std::vector<std::string>{"A=1", "B=3", "C=4"});
 }
