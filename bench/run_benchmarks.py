@@ -113,17 +113,19 @@ class Processes:
 
     def __init__(self):
         self.live = {}
+        self.sessions = set()
 
     def start(self, command, **kwargs):
         process = subprocess.Popen(command, start_new_session=True, **kwargs)
         self.live[process.pid] = process
+        self.sessions.add(process.pid)
         return process
 
     def reaped(self, process):
         self.live.pop(process.pid, None)
 
     @staticmethod
-    def session_members(session_id):
+    def session_members(*session_ids):
         members = []
         for entry in os.listdir("/proc"):
             if not entry.isdigit():
@@ -134,20 +136,21 @@ class Processes:
             except OSError:
                 continue
             fields = stat[stat.rfind(")") + 2:].split()
-            if int(fields[3]) == session_id:  # state ppid pgrp session ...
+            if int(fields[3]) in session_ids:  # state ppid pgrp session ...
                 members.append(int(entry))
         return members
 
-    def kill_session(self, session_id):
-        for pid in self.session_members(session_id):
+    def kill_session(self, *session_ids):
+        for pid in self.session_members(*session_ids):
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
 
     def cleanup(self):
-        for pid, process in list(self.live.items()):
-            self.kill_session(pid)
+        # Also what outlived a process that was reaped (a program train left behind).
+        self.kill_session(*self.sessions)
+        for process in list(self.live.values()):
             try:
                 process.wait(timeout=DEADLINE_S)
             except subprocess.TimeoutExpired:
@@ -159,10 +162,10 @@ class Processes:
 
 
 def wait_reaped(processes, process, timeout=DEADLINE_S):
-    """waitpid with a deadline (wait4, so the rusage comes too); kills the session on expiry."""
+    """waitpid with a deadline; kills the session on expiry."""
     deadline = time.monotonic() + timeout
     while True:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        pid, status = os.waitpid(process.pid, os.WNOHANG)
         if pid == process.pid:
             break
         if time.monotonic() >= deadline:
@@ -176,7 +179,7 @@ def wait_reaped(processes, process, timeout=DEADLINE_S):
             os.close(fd)
     process.returncode = os.waitstatus_to_exitcode(status)
     processes.reaped(process)
-    return process.returncode, usage
+    return process.returncode
 
 
 class LineReader:
@@ -228,7 +231,7 @@ def run_to_end(processes, command, env, cwd):
     start = time.perf_counter()
     process = processes.start(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
-    code, _ = wait_reaped(processes, process)
+    code = wait_reaped(processes, process)
     elapsed = time.perf_counter() - start
     if code != 0:
         raise BenchError(f"{command} in {cwd} exited with {code}")
@@ -261,7 +264,7 @@ def read_status_kb(pid, field):
 def bench_rss(processes, train, jobs, helpers, runs):
     """train's VmHWM (peak RSS) once its program (helper_sleep) printed "ready"."""
     job = jobs.make("helper_sleep", program_file=os.path.join(helpers, "helper_sleep"))
-    peaks, current, program = [], [], []
+    peaks, current, anon, program = [], [], [], []
     for _ in range(runs):
         process = processes.start([train], env=job.env, cwd=job.root, stdout=subprocess.PIPE,
                                   stderr=subprocess.DEVNULL)
@@ -270,6 +273,7 @@ def bench_rss(processes, train, jobs, helpers, runs):
             raise BenchError("helper_sleep did not print ready")
         peaks.append(read_status_kb(process.pid, "VmHWM") / 1024)
         current.append(read_status_kb(process.pid, "VmRSS") / 1024)
+        anon.append(read_status_kb(process.pid, "RssAnon") / 1024)
         children = [p for p in processes.session_members(process.pid) if p != process.pid]
         if children:
             program.append(read_status_kb(children[0], "VmHWM") / 1024)
@@ -277,24 +281,31 @@ def bench_rss(processes, train, jobs, helpers, runs):
         wait_reaped(processes, process)
         process.stdout.close()
     return {"train_vmhwm_mb": summary(peaks), "train_vmrss_mb": summary(current),
+            "train_rss_anon_mb": summary(anon),
             "program_vmhwm_mb": summary(program) if program else None}
 
 
-def drain_count(fd):
-    """Reads fd to EOF as fast as Python can, returning the byte count."""
+def drain_count(fd, probe=None, probe_at=()):
+    """Reads fd to EOF as fast as Python can, returning the byte count; calls probe() once
+    the count passes each of probe_at."""
     buffer = bytearray(1 << 20)
-    view = memoryview(buffer)
+    views = [memoryview(buffer)]
     total = 0
     readinto = os.readv
+    pending = sorted(probe_at)
     while True:
-        n = readinto(fd, [view])
+        n = readinto(fd, views)
         if n == 0:
             return total
         total += n
+        if pending and total >= pending[0]:
+            pending.pop(0)
+            probe()
 
 
 def relay_run(processes, command, env, cwd, stream, sink):
-    """One 200 MB run: (seconds, peak RSS of the process and its reaped descendants in MB)."""
+    """One 200 MB run: (seconds, the process's VmHWM in MB at 50% and 90% of the bytes when
+    they go into a pipe, else None)."""
     devnull = subprocess.DEVNULL
     pipe = subprocess.PIPE if sink == "pipe" else devnull
     kwargs = {"stdout": pipe if stream == "stdout" else devnull,
@@ -302,21 +313,31 @@ def relay_run(processes, command, env, cwd, stream, sink):
     start = time.perf_counter()
     process = processes.start(command, env=env, cwd=cwd, **kwargs)
     received = None
+    peaks = []
+
+    def probe():
+        try:
+            peaks.append(read_status_kb(process.pid, "VmHWM") / 1024)
+        except (OSError, BenchError):
+            pass  # already exiting
+
     if sink == "pipe":
         source = process.stdout if stream == "stdout" else process.stderr
-        received = drain_count(source.fileno())
+        received = drain_count(source.fileno(), probe, (RELAY_BYTES // 2, RELAY_BYTES * 9 // 10))
         source.close()
-    code, usage = wait_reaped(processes, process, timeout=120)
+    code = wait_reaped(processes, process, timeout=120)
     elapsed = time.perf_counter() - start
     if code != 0:
         raise BenchError(f"{command} exited with {code}")
     if received is not None and received != RELAY_BYTES:
         raise BenchError(f"{command} ({stream} into a pipe) delivered {received} bytes, "
                          f"not {RELAY_BYTES}: the relay lost or added bytes")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, max(peaks) if peaks else None
 
 
-def bench_relay(processes, train, jobs, helpers, runs):
+def bench_relay(processes, train, jobs, helpers, runs, startup_overhead_ms):
+    """startup_overhead_ms (train's own start-up and exit around a native no-op) is taken
+    off train's time for the "net" ratio, which isolates the cost of moving the bytes."""
     results = {}
     program = os.path.join(helpers, "helper_lines")
     for stream in ("stdout", "stderr"):
@@ -332,14 +353,17 @@ def bench_relay(processes, train, jobs, helpers, runs):
                 t, peak = relay_run(processes, [train], job.env, job.root, stream, sink)
                 direct.append(d * 1000)
                 through_train.append(t * 1000)
-                rss.append(peak)
+                if peak is not None:
+                    rss.append(peak)
             d_med, t_med = statistics.median(direct), statistics.median(through_train)
             results[f"{stream}_{sink}"] = {
                 "direct_ms": summary(direct), "train_ms": summary(through_train),
                 "ratio": t_med / d_med,
+                "net_ratio": ((t_med - startup_overhead_ms) / d_med
+                              if t_med > startup_overhead_ms else None),
                 "direct_mb_per_s": RELAY_BYTES / 1e6 / (d_med / 1000),
                 "train_mb_per_s": RELAY_BYTES / 1e6 / (t_med / 1000),
-                "peak_rss_train_and_program_mb": max(rss),
+                "train_vmhwm_while_relaying_mb": max(rss) if rss else None,
                 "bytes_verified": sink == "pipe",
             }
     return results
@@ -414,6 +438,34 @@ def bench_signal_latency(processes, train, jobs, helpers, runs, warmup=2):
 
 # ----------------------------------------------------------------------------- report
 
+def load_average():
+    with open("/proc/loadavg") as f:
+        return float(f.read().split()[0])
+
+
+def cpu_times():
+    """(busy jiffies of the machine, busy jiffies of this script and its reaped children)."""
+    with open("/proc/stat") as f:
+        fields = [int(v) for v in f.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    own = os.times()
+    ticks = os.sysconf("SC_CLK_TCK")
+    mine = (own.user + own.system + own.children_user + own.children_system) * ticks
+    return sum(fields[:8]) - idle, sum(fields[:8]), mine
+
+
+def busy_share_of_others(before, after):
+    """Share of all CPU time that went to processes other than the benchmark's own."""
+    busy = after[0] - before[0]
+    total = after[1] - before[1]
+    mine = after[2] - before[2]
+    return max(0.0, (busy - mine) / total) if total > 0 else 0.0
+
+
+def net_text(relay):
+    return "n/a" if relay["net_ratio"] is None else f"{relay['net_ratio']:.2f}x"
+
+
 def verdict(value, target):
     return "ok" if value <= target else "MISS"
 
@@ -437,7 +489,8 @@ def print_summary(figures):
         rows.append((f"relay 200 MB {stream} -> {'/dev/null' if sink == 'devnull' else 'pipe'}",
                      f"{relay['ratio']:.2f}x",
                      f"train {relay['train_ms']['median']:.0f} / direct "
-                     f"{relay['direct_ms']['median']:.0f} ms", "<= 1.2x",
+                     f"{relay['direct_ms']['median']:.0f} ms; net of start-up "
+                     f"{net_text(relay)}", "<= 1.2x",
                      verdict(relay["ratio"], TARGETS["relay_ratio"]), "-"))
     e = figures["exit_latency"]
     rows.append(("program exit -> train exit", f"{e['train_ms']['median']:.2f} ms",
@@ -465,6 +518,8 @@ def print_summary(figures):
 
 
 def main():
+    # A SIGTERM to the benchmark still runs the clean-up in main's finally.
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--train", required=True, help="the train binary (Release build)")
@@ -472,11 +527,17 @@ def main():
     parser.add_argument("--runs", type=int, default=30, help="start-up runs (default 30)")
     parser.add_argument("--latency-runs", type=int, default=40,
                         help="exit and signal latency runs (default 40)")
-    parser.add_argument("--relay-runs", type=int, default=5,
-                        help="runs of each 200 MB relay (default 5)")
+    parser.add_argument("--relay-runs", type=int, default=7,
+                        help="runs of each 200 MB relay (default 7)")
     parser.add_argument("--rss-runs", type=int, default=5, help="RSS runs (default 5)")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    parser.add_argument("--nice", type=int, default=0,
+                        help="add this to the benchmark's nice value (inherited by train and "
+                             "the programs); a negative one, as root, shields the figures from "
+                             "other work on a busy machine")
     args = parser.parse_args()
+    if args.nice:
+        os.nice(args.nice)
     train = os.path.abspath(args.train)
     helpers = os.path.abspath(args.helpers)
     python = shutil.which("python3", path=CLEAN_PATH)
@@ -489,11 +550,14 @@ def main():
 
     jobs, processes = Jobs(), Processes()
     figures = {"machine": {"cpus": os.cpu_count(), "kernel": platform.release(),
-                           "python": platform.python_version()},
+                           "python": platform.python_version(), "load_average": load_average(),
+                           "nice": os.nice(0)},
                "train": train, "targets": TARGETS, "reference_toolkit": REFERENCE}
     began = time.monotonic()
+    busy_before = cpu_times()
     try:
-        print(f"train: {train}  ({os.cpu_count()} CPUs, Linux {platform.release()})")
+        print(f"train: {train}  ({os.cpu_count()} CPUs, Linux {platform.release()}, "
+              f"load average {load_average():.2f})")
         noop_py = jobs.make("noop.py", program_text="pass\n")
         s = figures["startup_py"] = bench_startup(processes, train, noop_py,
                                                   [python, "noop.py"], args.runs)
@@ -508,21 +572,22 @@ def main():
 
         r = figures["rss"] = bench_rss(processes, train, jobs, helpers, args.rss_runs)
         print(f"peak RSS of train while the program sleeps: VmHWM {fmt(r['train_vmhwm_mb'], 'MB')}"
-              f", VmRSS {r['train_vmrss_mb']['median']:.2f} MB"
+              f", VmRSS {r['train_vmrss_mb']['median']:.2f} MB of which anonymous "
+              f"{r['train_rss_anon_mb']['median']:.2f} MB"
               + (f" (the program: {r['program_vmhwm_mb']['median']:.2f} MB)"
                  if r["program_vmhwm_mb"] else ""))
 
-        figures["relay"] = bench_relay(processes, train, jobs, helpers, args.relay_runs)
+        figures["relay"] = bench_relay(processes, train, jobs, helpers, args.relay_runs,
+                                       figures["startup_native"]["overhead_ms"])
         for key, relay in figures["relay"].items():
             stream, sink = key.split("_")
             print(f"relay 200 MB {stream:<6} -> {'/dev/null' if sink == 'devnull' else 'pipe':<9}"
-                  f" direct {fmt(relay['direct_ms'], 'ms', 0)} {relay['direct_mb_per_s']:7.0f} MB/s"
-                  f"   train {fmt(relay['train_ms'], 'ms', 0)} {relay['train_mb_per_s']:7.0f} MB/s"
-                  f"   {relay['ratio']:5.2f}x"
-                  + ("   200000000 bytes every run" if relay["bytes_verified"] else ""))
-        print(f"  (peak RSS of train and its program during the relays: "
-              f"{max(v['peak_rss_train_and_program_mb'] for v in figures['relay'].values()):.2f}"
-              f" MB, from wait4)")
+                  f" direct {fmt(relay['direct_ms'], 'ms', 0)} {relay['direct_mb_per_s']:6.0f} MB/s"
+                  f"   train {fmt(relay['train_ms'], 'ms', 0)} {relay['train_mb_per_s']:6.0f} MB/s"
+                  f"   {relay['ratio']:5.2f}x (net of start-up {net_text(relay)})"
+                  + (f"   200000000 bytes in every run; train VmHWM meanwhile "
+                     f"{relay['train_vmhwm_while_relaying_mb']:.2f} MB"
+                     if relay["bytes_verified"] else ""))
 
         e = figures["exit_latency"] = bench_exit_latency(processes, train, jobs, helpers,
                                                          args.latency_runs)
@@ -533,7 +598,12 @@ def main():
         print(f"SIGTERM -> handler       direct {fmt(s['direct_ms'], 'ms', 3)}   train "
               f"{fmt(s['train_ms'], 'ms', 3)}   added {s['added_ms']:.3f} ms")
 
+        busy = busy_share_of_others(busy_before, cpu_times())
+        figures["machine"]["busy_share_of_other_processes"] = busy
         misses = print_summary(figures)
+        if busy > 0.15:
+            print(f"warning: other processes kept {busy:.0%} of the CPUs busy during the "
+                  f"benchmark; the figures are inflated, run it again on an idle machine")
         figures["targets_missed"] = misses
         figures["duration_s"] = time.monotonic() - began
         print(f"benchmark took {figures['duration_s']:.0f} s")

@@ -6,9 +6,13 @@ set -euo pipefail
 packages=(
   g++ cmake make pkg-config
   nlohmann-json3-dev libcli11-dev libboost-dev libspdlog-dev catch2 libarchive-dev
+  libacl1-dev zlib1g-dev
   python3 python3-pip python3-setuptools python3-venv
   util-linux procps
+  libcurl4-openssl-dev libssl-dev nodejs awscli
 )
+# Debian's nodejs comes without npm; NodeSource's nodejs bundles it and conflicts with it.
+if ! command -v npm >/dev/null 2>&1; then packages+=(npm); fi
 
 missing=()
 for package in "${packages[@]}"; do
@@ -19,11 +23,24 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
-  exit 0
+else
+  echo "install-deps: installing ${missing[*]}"
+  sudo_prefix=()
+  if [ "$(id -u)" -ne 0 ]; then sudo_prefix=(sudo); fi
+  "${sudo_prefix[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_prefix[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-echo "install-deps: installing ${missing[*]}"
-sudo_prefix=()
-if [ "$(id -u)" -ne 0 ]; then sudo_prefix=(sudo); fi
-"${sudo_prefix[@]}" apt-get update -qq
-DEBIAN_FRONTEND=noninteractive "${sudo_prefix[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# The S3 tests' local server (s3rver) and independent SigV4 signer (aws4) are npm packages,
+# not in Debian; they go into the git-ignored tests/.node, pinned, and only when missing.
+node_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/.node"
+node_package_version() {
+  node -p "require('$node_dir/node_modules/$1/package.json').version" 2>/dev/null || true
+}
+if [ "$(node_package_version s3rver)" != "3.7.1" ] || [ "$(node_package_version aws4)" != "1.13.2" ]; then
+  echo "install-deps: installing s3rver@3.7.1 and aws4@1.13.2 into $node_dir"
+  mkdir -p "$node_dir"
+  (cd "$node_dir" && npm install --no-audit --no-fund --no-save --prefix "$node_dir" s3rver@3.7.1 aws4@1.13.2)
+else
+  echo "install-deps: s3rver and aws4 present in $node_dir"
+fi

@@ -58,11 +58,13 @@ class TrainErrorTest(TrainTestCase):
         job = self.job(hyperparameters={"sagemaker_program": "missing.py"})
         self.assert_config_failure(job, "missing.py")
 
-    def test_s3_submit_directory_is_not_supported_yet(self):
+    def test_s3_submit_directory_without_credentials_is_named(self):
         job = self.job(hyperparameters={"sagemaker_program": "t.py",
                                         "sagemaker_submit_directory": "s3://bucket/key.tar.gz"})
         os.rmdir(job.path("code"))
-        failure = self.assert_config_failure(job, "s3://")
+        # No credentials, no instance metadata, a loopback endpoint: nothing leaves the machine.
+        offline = {"AWS_EC2_METADATA_DISABLED": "true", "S3_ENDPOINT_URL": "http://127.0.0.1:9"}
+        failure = self.assert_config_failure(job, "s3://bucket/key.tar.gz", extra_env=offline)
         self.assertTrue(failure.startswith("CodeAcquisitionError:\n"))
 
     def test_hostile_archive_is_rejected_and_nothing_escapes(self):

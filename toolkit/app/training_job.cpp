@@ -10,6 +10,7 @@
 #include "toolkit/process/signal_name.hpp"
 #include "toolkit/process/stop_requests.hpp"
 #include "toolkit/process/supervisor.hpp"
+#include "toolkit/sync/intermediate_sync.hpp"
 
 namespace optml::app {
 
@@ -92,7 +93,7 @@ reporting::Verdict run_training_job(const system::EnvironmentSnapshot& environme
         cluster::wait_for_hosts(env.hosts, settings.host_resolution_timeout);
 
     stop_if_requested("getting the code");
-    log_code_source(files::acquire_code(env.module_dir, paths.code), env);
+    log_code_source(files::acquire_code(env.module_dir, paths.code, environment), env);
 
     entry::LaunchInputs inputs{
         env, environment, mapping::to_cmd_args(env.hyperparameters),
@@ -115,9 +116,14 @@ reporting::Verdict run_training_job(const system::EnvironmentSnapshot& environme
     }
 
     stop_if_requested("starting the program");
+    // Uploads output/intermediate while the program runs; finish() flushes what is left,
+    // also when the program failed or was stopped (the destructor covers a throw).
+    std::unique_ptr<sync::IntermediateSync> intermediate =
+        sync::IntermediateSync::start_if_configured(env, environment);
     logging::info("starting the " + std::string(entry::kind_name(plan.kind)) + " " +
                   env.user_entry_point.value_or(env.framework_module.value_or("")));
     process::Outcome outcome = run_or_explain(plan.program, options);
+    if (intermediate) intermediate->finish();
     logging::info("the program exited with " + std::to_string(outcome.exit_code()));
     return reporting::verdict_for_program(outcome);
 }

@@ -102,10 +102,6 @@ void download_and_extract(const std::string& uri, const fs::path& code_dir,
 
 }  // namespace
 
-CodeSource acquire_code(const std::string& submit_directory, const fs::path& code_dir) {
-    return acquire_code(submit_directory, code_dir, system::EnvironmentSnapshot::from_process());
-}
-
 CodeSource acquire_code(const std::string& submit_directory, const fs::path& code_dir,
                         const system::EnvironmentSnapshot& environment) {
     // Like the reference: code already in place (baked into the image, or an earlier run)

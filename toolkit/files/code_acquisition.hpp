@@ -20,7 +20,5 @@ enum class CodeSource {
 // (and for S3 the bucket and key) when it is missing, unreadable, hostile or not downloadable.
 CodeSource acquire_code(const std::string& submit_directory, const std::filesystem::path& code_dir,
                         const system::EnvironmentSnapshot& environment);
-// The same with train's process environment.
-CodeSource acquire_code(const std::string& submit_directory, const std::filesystem::path& code_dir);
 
 }  // namespace optml::files

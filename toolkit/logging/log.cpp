@@ -8,11 +8,10 @@ namespace optml::logging {
 namespace {
 
 spdlog::logger& logger() {
-    // Unsynchronized stderr sink: train logs from one thread, and the relay thread writes
-    // program output with write(2), so no spdlog mutex is needed on this path.
+    // Synchronized: the S3 uploader logs from its own threads.
     static auto instance = [] {
         auto created = std::make_shared<spdlog::logger>(
-            "optml", std::make_shared<spdlog::sinks::stderr_sink_st>());
+            "optml", std::make_shared<spdlog::sinks::stderr_sink_mt>());
         created->set_pattern("%Y-%m-%d %H:%M:%S,%e optml %l: %v");
         created->set_level(spdlog::level::info);
         created->flush_on(spdlog::level::trace);

@@ -13,8 +13,10 @@ ClientOptions client_options_from_environment(const system::EnvironmentSnapshot&
     options.endpoint = environment.get_or("S3_ENDPOINT_URL", "");
     while (!options.endpoint.empty() && options.endpoint.back() == '/') options.endpoint.pop_back();
     const std::string style = environment.get_or("OPTML_S3_ADDRESSING_STYLE", "");
-    if (style == "path") options.path_style = true;
-    else if (style == "virtual") options.path_style = false;
+    if (style == "path")
+        options.path_style = true;
+    else if (style == "virtual")
+        options.path_style = false;
     return options;
 }
 

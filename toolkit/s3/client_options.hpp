@@ -1,7 +1,9 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -19,14 +21,19 @@ struct ClientOptions {
     std::optional<bool> path_style;
 
     std::uint64_t multipart_threshold = 16ull << 20;  // files this big or bigger go in parts
-    std::uint64_t part_size = 8ull << 20;              // grown when 10,000 parts would not do
+    std::uint64_t part_size = 8ull << 20;             // grown when 10,000 parts would not do
 
-    int max_attempts = 6;                              // per request (and per part)
+    int max_attempts = 6;  // per request (and per part)
     std::chrono::milliseconds first_backoff{200};
     std::chrono::milliseconds max_backoff{std::chrono::seconds(10)};
 
-    std::uint64_t progress_min_bytes = 32ull << 20;    // smaller transfers log no progress
+    std::uint64_t progress_min_bytes = 32ull << 20;  // smaller transfers log no progress
     std::chrono::milliseconds progress_interval{std::chrono::seconds(10)};
+
+    // When set and true, transfers stop within a second and are not retried: lets the owner
+    // of a background uploader keep its deadline.
+    std::shared_ptr<const std::atomic<bool>> cancel;
+    bool cancelled() const { return cancel && cancel->load(); }
 };
 
 // Region from SAGEMAKER_REGION, AWS_REGION, AWS_DEFAULT_REGION (first set wins, else

@@ -15,7 +15,7 @@ namespace optml::s3 {
 struct Credentials {
     std::string access_key_id;
     std::string secret_access_key;
-    std::string session_token;  // empty for long-term keys
+    std::string session_token;                                        // empty for long-term keys
     std::optional<std::chrono::system_clock::time_point> expiration;  // none: never expires
     std::string source;  // "environment", "container endpoint", "instance metadata"
 };
@@ -27,7 +27,7 @@ struct Credentials {
 //   AWS_EC2_METADATA_SERVICE_ENDPOINT replaces http://169.254.169.254 (as SDKs honour it)
 //   AWS_EC2_METADATA_DISABLED=true    skips instance metadata altogether
 class CredentialsProvider {
-public:
+  public:
     explicit CredentialsProvider(system::EnvironmentSnapshot environment);
 
     // Current credentials, fetched on first use and again when less than refresh_margin is
@@ -38,7 +38,7 @@ public:
     // long transfer never signs with credentials that expire mid-request).
     std::chrono::seconds refresh_margin{std::chrono::minutes(5)};
 
-private:
+  private:
     system::EnvironmentSnapshot environment_;
     std::mutex mutex_;
     std::optional<Credentials> cached_;
@@ -46,9 +46,12 @@ private:
 
 // The sources one by one, for tests: nullopt when the source is not configured; throws
 // S3Error when it is configured but fails.
-std::optional<Credentials> credentials_from_environment(const system::EnvironmentSnapshot& environment);
-std::optional<Credentials> credentials_from_container(const system::EnvironmentSnapshot& environment);
-std::optional<Credentials> credentials_from_instance_metadata(const system::EnvironmentSnapshot& environment);
+std::optional<Credentials> credentials_from_environment(
+    const system::EnvironmentSnapshot& environment);
+std::optional<Credentials> credentials_from_container(
+    const system::EnvironmentSnapshot& environment);
+std::optional<Credentials> credentials_from_instance_metadata(
+    const system::EnvironmentSnapshot& environment);
 
 // Parses the JSON both endpoints answer with (AccessKeyId, SecretAccessKey, Token,
 // Expiration). Throws S3Error naming the source when a field is missing.

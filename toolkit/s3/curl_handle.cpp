@@ -1,21 +1,19 @@
 #include "toolkit/s3/curl_handle.hpp"
 
-#include <mutex>
 #include <new>
+
+#include "toolkit/s3/shared_library.hpp"
 
 namespace optml::s3::detail {
 
 CurlPtr new_curl_handle() {
-    // curl_global_init is not thread-safe in every libcurl build; do it once, first.
-    static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-    CurlPtr handle(curl_easy_init());
+    CurlPtr handle(curl_api().easy_init());
     if (!handle) throw std::bad_alloc();
-    curl_easy_setopt(handle.get(), CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(handle.get(), CURLOPT_CONNECTTIMEOUT_MS, 10000L);
-    curl_easy_setopt(handle.get(), CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(handle.get(), CURLOPT_LOW_SPEED_TIME, 60L);
-    curl_easy_setopt(handle.get(), CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_api().easy_setopt(handle.get(), CURLOPT_NOSIGNAL, 1L);
+    curl_api().easy_setopt(handle.get(), CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+    curl_api().easy_setopt(handle.get(), CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_api().easy_setopt(handle.get(), CURLOPT_LOW_SPEED_TIME, 60L);
+    curl_api().easy_setopt(handle.get(), CURLOPT_PROTOCOLS_STR, "http,https");
     return handle;
 }
 
@@ -23,10 +21,16 @@ HeaderList::HeaderList(const std::vector<Header>& headers) {
     for (const Header& header : headers) append(header.name + ": " + header.value);
 }
 
-HeaderList::~HeaderList() { curl_slist_free_all(list_); }
+void CurlDeleter::operator()(CURL* handle) const {
+    curl_api().easy_cleanup(handle);
+}
+
+HeaderList::~HeaderList() {
+    if (list_ != nullptr) curl_api().slist_free_all(list_);
+}
 
 void HeaderList::append(const std::string& line) {
-    curl_slist* extended = curl_slist_append(list_, line.c_str());
+    curl_slist* extended = curl_api().slist_append(list_, line.c_str());
     if (extended == nullptr) throw std::bad_alloc();
     list_ = extended;
 }

@@ -14,13 +14,13 @@ namespace optml::s3::detail {
 // threads and a supervisor that owns signal handling), bounded connect time, and low-speed
 // abort so a stalled connection fails and is retried instead of hanging the job.
 struct CurlDeleter {
-    void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
+    void operator()(CURL* handle) const;
 };
 using CurlPtr = std::unique_ptr<CURL, CurlDeleter>;
 CurlPtr new_curl_handle();
 
 class HeaderList {
-public:
+  public:
     HeaderList() = default;
     explicit HeaderList(const std::vector<Header>& headers);
     HeaderList(const HeaderList&) = delete;
@@ -29,7 +29,7 @@ public:
     void append(const std::string& line);
     curl_slist* get() const { return list_; }
 
-private:
+  private:
     curl_slist* list_ = nullptr;
 };
 

@@ -18,7 +18,8 @@ struct ParsedEndpoint {
 ParsedEndpoint parse_endpoint(const std::string& endpoint) {
     const std::size_t separator = endpoint.find("://");
     if (separator == std::string::npos) {
-        throw S3Error("S3_ENDPOINT_URL must look like http://host:port or https://host, not " + endpoint + ".");
+        throw S3Error("S3_ENDPOINT_URL must look like http://host:port or https://host, not " +
+                      endpoint + ".");
     }
     ParsedEndpoint parsed;
     parsed.scheme = endpoint.substr(0, separator);
@@ -50,7 +51,8 @@ std::string aws_endpoint(const std::string& region) {
 bool bucket_fits_host_name(const std::string& bucket) {
     if (bucket.size() < 3 || bucket.size() > 63) return false;
     for (const char c : bucket) {
-        if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-')) {
+        if (!(std::islower(static_cast<unsigned char>(c)) ||
+              std::isdigit(static_cast<unsigned char>(c)) || c == '-')) {
             return false;
         }
     }
@@ -59,13 +61,19 @@ bool bucket_fits_host_name(const std::string& bucket) {
 
 ObjectAddress address_of(const ClientOptions& options, const ObjectRef& object) {
     const bool custom = !options.endpoint.empty();
-    ParsedEndpoint endpoint = parse_endpoint(custom ? options.endpoint : aws_endpoint(options.region));
-    const bool path_style = options.path_style.value_or(custom || !bucket_fits_host_name(object.bucket));
+    ParsedEndpoint endpoint =
+        parse_endpoint(custom ? options.endpoint : aws_endpoint(options.region));
+    const bool path_style =
+        options.path_style.value_or(custom || !bucket_fits_host_name(object.bucket));
 
     std::string path = endpoint.base_path;
-    if (path_style) path += "/" + uri_encode(object.bucket, true);
-    else endpoint.authority = object.bucket + "." + endpoint.authority;
-    path += "/" + uri_encode(object.key, false);
+    if (path_style)
+        path += "/" + uri_encode(object.bucket, true);
+    else
+        endpoint.authority = object.bucket + "." + endpoint.authority;
+    // A bucket-level request (empty key) names the bucket alone: "/bucket", or "/" when the
+    // bucket is in the host name.
+    if (!object.key.empty() || !path_style) path += "/" + uri_encode(object.key, false);
 
     ObjectAddress address;
     address.host = host_header(endpoint);

@@ -1,10 +1,8 @@
 #include "toolkit/s3/hashing.hpp"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/sha.h>
-
 #include <stdexcept>
+
+#include "toolkit/s3/shared_library.hpp"
 
 namespace optml::s3 {
 
@@ -21,17 +19,19 @@ std::string to_hex(std::string_view bytes) {
 }
 
 std::string sha256_hex(std::string_view data) {
-    unsigned char digest[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
+    unsigned char digest[32];
+    detail::crypto_api().sha256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+                                digest);
     return to_hex(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
 std::string hmac_sha256(std::string_view key, std::string_view data) {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
-    if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-             reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest,
-             &length) == nullptr) {
+    const detail::CryptoApi& crypto = detail::crypto_api();
+    if (crypto.hmac(crypto.evp_sha256(), key.data(), static_cast<int>(key.size()),
+                    reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest,
+                    &length) == nullptr) {
         throw std::runtime_error("HMAC-SHA256 failed in OpenSSL");
     }
     return std::string(reinterpret_cast<const char*>(digest), length);

@@ -16,7 +16,8 @@ std::string mebibytes(std::uint64_t bytes) {
 
 }  // namespace
 
-TransferProgress::TransferProgress(const ClientOptions& options, std::string description, std::uint64_t total)
+TransferProgress::TransferProgress(const ClientOptions& options, std::string description,
+                                   std::uint64_t total)
     : description_(std::move(description)),
       total_(total),
       enabled_(total >= options.progress_min_bytes),
@@ -37,9 +38,11 @@ void TransferProgress::add(std::uint64_t bytes) {
 
 void TransferProgress::finished() {
     if (!enabled_) return;
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     char rate[64];
-    std::snprintf(rate, sizeof rate, "%.1f MiB/s", seconds > 0 ? static_cast<double>(total_) / (1 << 20) / seconds : 0.0);
+    std::snprintf(rate, sizeof rate, "%.1f MiB/s",
+                  seconds > 0 ? static_cast<double>(total_) / (1 << 20) / seconds : 0.0);
     logging::info(description_ + ": done, " + mebibytes(total_) + " at " + rate);
 }
 

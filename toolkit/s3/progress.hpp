@@ -11,13 +11,13 @@ namespace optml::s3::detail {
 // Progress lines for one long transfer: at most one per interval, and none at all for
 // transfers below the size threshold (code archives of a few kB stay quiet).
 class TransferProgress {
-public:
+  public:
     TransferProgress(const ClientOptions& options, std::string description, std::uint64_t total);
     void add(std::uint64_t bytes);
     void restart_at(std::uint64_t bytes) { done_ = bytes; }
     void finished();
 
-private:
+  private:
     std::string description_;
     std::uint64_t total_;
     std::uint64_t done_ = 0;

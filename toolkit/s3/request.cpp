@@ -10,6 +10,7 @@
 #include "toolkit/s3/curl_handle.hpp"
 #include "toolkit/s3/endpoint.hpp"
 #include "toolkit/s3/hashing.hpp"
+#include "toolkit/s3/shared_library.hpp"
 
 namespace optml::s3::detail {
 
@@ -21,7 +22,8 @@ std::size_t FileRangeSource::read(char* buffer, std::size_t size) {
     do {
         got = ::pread(fd_, buffer, wanted, static_cast<off_t>(offset_ + position_));
     } while (got < 0 && errno == EINTR);
-    if (got < 0) throw std::runtime_error(std::string("reading the file failed: ") + std::strerror(errno));
+    if (got < 0)
+        throw std::runtime_error(std::string("reading the file failed: ") + std::strerror(errno));
     // A file that shrank under us must not be sent short: the length is already promised.
     if (got == 0) throw std::runtime_error("the file became shorter while it was being uploaded");
     position_ += static_cast<std::uint64_t>(got);
@@ -35,7 +37,9 @@ std::size_t TextSource::read(char* buffer, std::size_t size) {
     return count;
 }
 
-std::string TextSource::payload_hash() const { return sha256_hex(text_); }
+std::string TextSource::payload_hash() const {
+    return sha256_hex(text_);
+}
 
 std::string xml_text(const std::string& document, const std::string& tag) {
     const std::string open = "<" + tag + ">";
@@ -46,8 +50,12 @@ std::string xml_text(const std::string& document, const std::string& tag) {
     return document.substr(start + open.size(), end - start - open.size());
 }
 
-std::string S3Response::error_code() const { return xml_text(body, "Code"); }
-std::string S3Response::error_message() const { return xml_text(body, "Message"); }
+std::string S3Response::error_code() const {
+    return xml_text(body, "Code");
+}
+std::string S3Response::error_message() const {
+    return xml_text(body, "Message");
+}
 
 namespace {
 
@@ -61,7 +69,7 @@ struct TransferState {
 
 bool successful_status(CURL* curl) {
     long status = 0;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    curl_api().easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     return status >= 200 && status < 300;
 }
 
@@ -70,7 +78,7 @@ size_t on_write(char* data, size_t size, size_t count, void* user) {
     const size_t bytes = size * count;
     if (state->request->sink != nullptr && successful_status(state->curl)) {
         if (!state->sink_started) {
-            curl_easy_getinfo(state->curl, CURLINFO_RESPONSE_CODE, &state->response->status);
+            curl_api().easy_getinfo(state->curl, CURLINFO_RESPONSE_CODE, &state->response->status);
             state->sink_started = true;
             if (!state->request->sink->start(*state->response)) {
                 state->response->local_io_failed = true;
@@ -102,6 +110,10 @@ size_t on_read(char* buffer, size_t size, size_t count, void* user) {
     }
 }
 
+int on_transfer_info(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    return static_cast<const ClientOptions*>(user)->cancelled() ? 1 : 0;
+}
+
 int on_seek(void* user, curl_off_t offset, int origin) {
     auto* state = static_cast<TransferState*>(user);
     if (offset != 0 || origin != SEEK_SET) return CURL_SEEKFUNC_CANTSEEK;
@@ -115,8 +127,10 @@ std::string header_value(std::string_view line, std::string_view name) {
         if (std::tolower(static_cast<unsigned char>(line[i])) != name[i]) return {};
     }
     std::string_view value = line.substr(name.size() + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) value.remove_suffix(1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+        value.remove_prefix(1);
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
+        value.remove_suffix(1);
     return std::string(value);
 }
 
@@ -152,7 +166,8 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
 
 }  // namespace
 
-S3Response execute(const ClientOptions& options, CredentialsProvider& credentials, const S3Request& request) {
+S3Response execute(const ClientOptions& options, CredentialsProvider& credentials,
+                   const S3Request& request) {
     S3Response response;
     const Credentials signer = credentials.get();
     const ObjectAddress address = address_of(options, request.object);
@@ -164,7 +179,8 @@ S3Response execute(const ClientOptions& options, CredentialsProvider& credential
     to_sign.headers = request.headers;
     to_sign.headers.push_back({"host", address.host});
     to_sign.payload_hash = request.body != nullptr ? request.body->payload_hash() : sha256_hex("");
-    const SigningScope scope{format_amz_date(std::chrono::system_clock::now()), options.region, "s3"};
+    const SigningScope scope{format_amz_date(std::chrono::system_clock::now()), options.region,
+                             "s3"};
     std::vector<Header> sent = request.headers;
     sent.push_back({"Host", address.host});
     for (Header& header : sign(to_sign, signer, scope)) sent.push_back(std::move(header));
@@ -177,30 +193,38 @@ S3Response execute(const ClientOptions& options, CredentialsProvider& credential
     TransferState state{curl, &request, &response, {}};
     const std::string query = canonical_query_string(request.query);
     const std::string url = address.url + (query.empty() ? "" : "?" + query);
-    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_write);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &state);
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response);
+    curl_api().easy_setopt(curl, CURLOPT_URL, url.c_str());
+    curl_api().easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
+    curl_api().easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_write);
+    curl_api().easy_setopt(curl, CURLOPT_WRITEDATA, &state);
+    curl_api().easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+    curl_api().easy_setopt(curl, CURLOPT_HEADERDATA, &response);
+    if (options.cancel) {
+        curl_api().easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+        curl_api().easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_transfer_info);
+        curl_api().easy_setopt(curl, CURLOPT_XFERINFODATA, &options);
+    }
     if (request.method == "HEAD") {
-        curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+        curl_api().easy_setopt(curl, CURLOPT_NOBODY, 1L);
     } else if (request.body != nullptr) {
         request.body->rewind();
-        curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
-        curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(request.body->size()));
-        curl_easy_setopt(curl, CURLOPT_READFUNCTION, on_read);
-        curl_easy_setopt(curl, CURLOPT_READDATA, &state);
-        curl_easy_setopt(curl, CURLOPT_SEEKFUNCTION, on_seek);
-        curl_easy_setopt(curl, CURLOPT_SEEKDATA, &state);
-        if (request.method != "PUT") curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+        curl_api().easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+        curl_api().easy_setopt(curl, CURLOPT_INFILESIZE_LARGE,
+                               static_cast<curl_off_t>(request.body->size()));
+        curl_api().easy_setopt(curl, CURLOPT_READFUNCTION, on_read);
+        curl_api().easy_setopt(curl, CURLOPT_READDATA, &state);
+        curl_api().easy_setopt(curl, CURLOPT_SEEKFUNCTION, on_seek);
+        curl_api().easy_setopt(curl, CURLOPT_SEEKDATA, &state);
+        if (request.method != "PUT")
+            curl_api().easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     } else if (request.method != "GET") {
-        curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+        curl_api().easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     }
 
-    response.curl_code = curl_easy_perform(curl);
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
-    if (response.curl_code != CURLE_OK) response.curl_error = curl_easy_strerror(response.curl_code);
+    response.curl_code = curl_api().easy_perform(curl);
+    curl_api().easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+    if (response.curl_code != CURLE_OK)
+        response.curl_error = curl_api().easy_strerror(response.curl_code);
     response.body = std::move(state.error_body.text);
     return response;
 }

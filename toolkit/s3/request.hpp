@@ -19,9 +19,10 @@ namespace optml::s3::detail {
 // A request body read piece by piece, so objects never sit in memory. rewind() lets libcurl
 // resend it (a reused connection that closed under us).
 class BodySource {
-public:
+  public:
     virtual ~BodySource() = default;
-    virtual std::size_t read(char* buffer, std::size_t size) = 0;  // 0 at the end; throws on I/O errors
+    virtual std::size_t read(char* buffer,
+                             std::size_t size) = 0;  // 0 at the end; throws on I/O errors
     virtual void rewind() = 0;
     virtual std::uint64_t size() const = 0;
     virtual bool hashable() const { return false; }  // small bodies are signed with their hash
@@ -31,14 +32,14 @@ public:
 // Bytes [offset, offset + length) of an open file, read with pread so many sources may
 // share one descriptor.
 class FileRangeSource : public BodySource {
-public:
+  public:
     FileRangeSource(int fd, std::uint64_t offset, std::uint64_t length)
         : fd_(fd), offset_(offset), length_(length) {}
     std::size_t read(char* buffer, std::size_t size) override;
     void rewind() override { position_ = 0; }
     std::uint64_t size() const override { return length_; }
 
-private:
+  private:
     int fd_;
     std::uint64_t offset_;
     std::uint64_t length_;
@@ -46,14 +47,14 @@ private:
 };
 
 class TextSource : public BodySource {
-public:
+  public:
     explicit TextSource(std::string text) : text_(std::move(text)) {}
     std::size_t read(char* buffer, std::size_t size) override;
     void rewind() override { position_ = 0; }
     std::uint64_t size() const override { return text_.size(); }
     std::string payload_hash() const override;
 
-private:
+  private:
     std::string text_;
     std::size_t position_ = 0;
 };
@@ -62,10 +63,10 @@ private:
 struct S3Response;
 
 class Sink {
-public:
+  public:
     virtual ~Sink() = default;
     // Called once per response before its first body byte, with the status and headers.
-    virtual bool start(const S3Response& response) = 0;           // false: local I/O failed
+    virtual bool start(const S3Response& response) = 0;          // false: local I/O failed
     virtual bool write(const char* data, std::size_t size) = 0;  // false: local I/O failed
 };
 
@@ -80,8 +81,8 @@ struct S3Request {
 };
 
 struct S3Response {
-    long status = 0;               // 0: no HTTP answer (see curl_error)
-    std::string body;              // error bodies, or 2xx bodies when there is no sink
+    long status = 0;   // 0: no HTTP answer (see curl_error)
+    std::string body;  // error bodies, or 2xx bodies when there is no sink
     std::string etag;
     std::optional<std::uint64_t> content_length;
     std::optional<std::uint64_t> total_length;  // from Content-Range ".../total"
@@ -96,7 +97,8 @@ struct S3Response {
 };
 
 // Signs and sends one request (no retries).
-S3Response execute(const ClientOptions& options, CredentialsProvider& credentials, const S3Request& request);
+S3Response execute(const ClientOptions& options, CredentialsProvider& credentials,
+                   const S3Request& request);
 
 // Text of the first <tag>...</tag> in an XML document, or "".
 std::string xml_text(const std::string& document, const std::string& tag);

@@ -41,8 +41,10 @@ std::vector<Header> sorted_canonical_headers(const std::vector<Header>& headers)
         auto same = std::find_if(canonical.begin(), canonical.end(),
                                  [&](const Header& h) { return h.name == name; });
         // Repeated headers are one header whose values are joined by commas.
-        if (same != canonical.end()) same->value += "," + value;
-        else canonical.push_back({name, value});
+        if (same != canonical.end())
+            same->value += "," + value;
+        else
+            canonical.push_back({name, value});
     }
     std::sort(canonical.begin(), canonical.end(),
               [](const Header& a, const Header& b) { return a.name < b.name; });
@@ -81,7 +83,8 @@ std::string format_amz_date(std::chrono::system_clock::time_point when) {
 std::string canonical_query_string(const std::vector<std::pair<std::string, std::string>>& query) {
     std::vector<std::pair<std::string, std::string>> encoded;
     encoded.reserve(query.size());
-    for (const auto& [name, value] : query) encoded.emplace_back(uri_encode(name, true), uri_encode(value, true));
+    for (const auto& [name, value] : query)
+        encoded.emplace_back(uri_encode(name, true), uri_encode(value, true));
     std::sort(encoded.begin(), encoded.end());
     std::string text;
     for (const auto& [name, value] : encoded) {
@@ -136,11 +139,11 @@ std::vector<Header> sign(RequestToSign& request, const Credentials& credentials,
     }
     request.headers.insert(request.headers.end(), added.begin(), added.end());
     const std::string to_sign = string_to_sign(canonical_request(request), scope);
-    added.push_back({"Authorization",
-                     "AWS4-HMAC-SHA256 Credential=" + credentials.access_key_id + "/" +
-                         scope.credential_scope() + ", SignedHeaders=" +
-                         signed_header_names(request.headers) + ", Signature=" +
-                         signature(credentials.secret_access_key, scope, to_sign)});
+    added.push_back(
+        {"Authorization",
+         "AWS4-HMAC-SHA256 Credential=" + credentials.access_key_id + "/" +
+             scope.credential_scope() + ", SignedHeaders=" + signed_header_names(request.headers) +
+             ", Signature=" + signature(credentials.secret_access_key, scope, to_sign)});
     return added;
 }
 

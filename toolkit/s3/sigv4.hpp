@@ -29,7 +29,9 @@ struct SigningScope {
     std::string region;
     std::string service = "s3";
     std::string date() const { return amz_date.substr(0, 8); }
-    std::string credential_scope() const { return date() + "/" + region + "/" + service + "/aws4_request"; }
+    std::string credential_scope() const {
+        return date() + "/" + region + "/" + service + "/aws4_request";
+    }
 };
 
 inline constexpr std::string_view unsigned_payload = "UNSIGNED-PAYLOAD";

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "toolkit/s3/curl_handle.hpp"
+#include "toolkit/s3/shared_library.hpp"
 
 namespace optml::s3::detail {
 
@@ -14,26 +15,27 @@ SmallResponse perform_small(const SmallRequest& request) {
     // some S3-compatible servers never send.
     headers.append("Expect:");
     BoundedText answer;
-    curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
-    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
-                     static_cast<long>(std::min<long long>(request.timeout.count(), 10000)));
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_bounded);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &answer);
-    if (request.method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+    curl_api().easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+    curl_api().easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    curl_api().easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
+    curl_api().easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+    curl_api().easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                           static_cast<long>(std::min<long long>(request.timeout.count(), 10000)));
+    curl_api().easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_bounded);
+    curl_api().easy_setopt(curl, CURLOPT_WRITEDATA, &answer);
+    if (request.method == "HEAD") curl_api().easy_setopt(curl, CURLOPT_NOBODY, 1L);
     if (!request.body.empty() || request.method == "PUT" || request.method == "POST") {
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+        curl_api().easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+        curl_api().easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                               static_cast<curl_off_t>(request.body.size()));
     }
     SmallResponse response;
-    const CURLcode code = curl_easy_perform(curl);
+    const CURLcode code = curl_api().easy_perform(curl);
     if (code != CURLE_OK) {
-        response.error = curl_easy_strerror(code);
+        response.error = curl_api().easy_strerror(code);
         return response;
     }
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+    curl_api().easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
     response.body = std::move(answer.text);
     return response;
 }

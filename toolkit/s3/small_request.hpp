@@ -18,9 +18,9 @@ struct SmallRequest {
 };
 
 struct SmallResponse {
-    long status = 0;         // 0 when no HTTP answer arrived
+    long status = 0;  // 0 when no HTTP answer arrived
     std::string body;
-    std::string error;       // libcurl's reason when status is 0
+    std::string error;  // libcurl's reason when status is 0
 };
 
 SmallResponse perform_small(const SmallRequest& request);

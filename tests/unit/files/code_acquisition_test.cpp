@@ -14,7 +14,6 @@ using Catch::Matchers::Contains;
 using Catch::Matchers::Equals;
 using optml::errors::Error;
 using optml::errors::ErrorKind;
-using optml::files::acquire_code;
 using optml::files::CodeSource;
 using optml::files::testing::children_of;
 using optml::files::testing::is_empty_folder;
@@ -25,6 +24,14 @@ using optml::files::testing::TempFolder;
 using optml::files::testing::write_file;
 
 namespace {
+
+// No credentials and no instance metadata: nothing here may try to reach AWS.
+const optml::system::EnvironmentSnapshot kOffline(optml::system::EnvironmentSnapshot::Variables{
+    {"AWS_EC2_METADATA_DISABLED", "true"}, {"S3_ENDPOINT_URL", "http://127.0.0.1:9"}});
+
+CodeSource acquire_code(const std::string& submit_directory, const fs::path& code_dir) {
+    return optml::files::acquire_code(submit_directory, code_dir, kOffline);
+}
 
 std::string error_of(const std::string& submit_directory, const fs::path& code_dir) {
     try {
@@ -117,7 +124,7 @@ TEST_CASE("a missing submit dir is reported by name") {
     CHECK(is_empty_folder(root / "code"));
 }
 
-TEST_CASE("an s3:// submit dir is refused for now") {
+TEST_CASE("an s3:// submit dir that cannot be downloaded is named and leaves the code dir empty") {
     TempFolder root;
     const std::string message =
         error_of("s3://my-bucket/job/source/sourcedir.tar.gz", root / "code");
