@@ -3,8 +3,8 @@
 
 Not part of the pass/fail test suite; Python 3 standard library, node + s3rver from tests/.node
 (scripts/install-deps.sh) and /usr/bin/aws. Usage (Release build recommended):
-    python3 bench/s3_benchmark.py --train build-s3/bin/train \
-        --sync-tests build-s3/tests/optml_sync_tests [--megabytes 200] [--runs 3] [--json out.json]
+    python3 bench/s3_benchmark.py --train build/bin/train \
+        --sync-tests build/tests/optml_sync_tests [--megabytes 200] [--runs 3] [--json out.json]
 
 What it measures, runs interleaved, median reported:
   code      download + extract of a ~200 MB source archive (incompressible payload, so the
