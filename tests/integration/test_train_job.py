@@ -3,6 +3,7 @@ import json
 import os
 import signal
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import TrainTestCase, main  # noqa: E402
@@ -31,6 +32,41 @@ class TrainJobTest(TrainTestCase):
         self.assertEqual(dump["env"]["SM_CHANNEL_TRAIN"], job.path("input", "data", "train"))
         self.assertTrue(dump["env"]["PYTHONPATH"].startswith(job.path("code")))
         self.assertIn(b"hyperparameters: epochs, name", stderr)
+
+    def test_gpus_and_neuron_cores_are_probed_once_with_a_timeout(self):
+        job = self.job(hyperparameters={"sagemaker_program": "train.py"})
+        job.write_code("train.py", PYTHON_DUMP)
+        tools = os.path.join(job.root, "tools")
+        os.makedirs(tools)
+        for name, text in (("nvidia-smi", "#!/bin/sh\necho \"$0 $*\" >> %s/calls\n"
+                                          "printf 'GPU 0: A (UUID: 1)\\nGPU 1: A (UUID: 2)\\n'\n"),
+                           ("neuron-ls", "#!/bin/sh\necho \"$0 $*\" >> %s/calls\n"
+                                         "echo '[{\"nc_count\": 2}, {\"nc_count\": 2}]'\n")):
+            path = os.path.join(tools, name)
+            with open(path, "w") as f:
+                f.write(text % job.root)
+            os.chmod(path, 0o755)
+        path = tools + ":" + job.environment()["PATH"]
+        code, _, stderr = job.run(self.train, {"PATH": path})
+        self.assertEqual(code, 0, stderr.decode())
+        with open(job.path("model", "dump.json")) as f:
+            env = json.load(f)["env"]
+        self.assertEqual(env["SM_NUM_GPUS"], "2")
+        self.assertEqual(env["SM_NUM_NEURONS"], "4")
+        with open(os.path.join(job.root, "calls")) as f:
+            self.assertEqual(sorted(line.split("/")[-1] for line in f.read().splitlines()),
+                             ["neuron-ls -j", "nvidia-smi --list-gpus"])
+
+        hanging = self.job(hyperparameters={"sagemaker_program": "train.py"})
+        hanging.write_code("train.py", PYTHON_DUMP)
+        with open(os.path.join(tools, "nvidia-smi"), "w") as f:
+            f.write("#!/bin/sh\nexec sleep 60\n")
+        started = time.monotonic()
+        code, _, stderr = hanging.run(self.train, {"PATH": path, "OPTML_PROBE_TIMEOUT": "1"})
+        self.assertEqual(code, 0, stderr.decode())
+        self.assertLess(time.monotonic() - started, 30)
+        with open(hanging.path("model", "dump.json")) as f:
+            self.assertEqual(json.load(f)["env"]["SM_NUM_GPUS"], "0")
 
     def test_hyperparameter_values_are_never_logged(self):
         job = self.job(hyperparameters={"sagemaker_program": "train.py", "api_key": "s3cr3t-value"})
