@@ -191,7 +191,8 @@ class TrainSupervisionTest(TrainTestCase):
         if cgroup is None:
             self.skipTest("no writable memory cgroup on this machine")
         self.addCleanup(remove_cgroup, cgroup)
-        set_memory_limit(cgroup, 64 * 1024 * 1024)
+        # Well above train's own footprint (also in a sanitizer build), so the hog is the one killed.
+        set_memory_limit(cgroup, 256 * 1024 * 1024)
         job = self.job(hyperparameters={"sagemaker_program": "hog.py"})
         job.write_code("hog.py", "chunks = []\nwhile True:\n    chunks.append(bytearray(8 << 20))\n")
         wrapper = ("sh", "-c", 'echo $$ > "$0/cgroup.procs" && exec "$1"', cgroup)
