@@ -10,6 +10,7 @@ packages=(
   python3 python3-pip python3-setuptools python3-venv
   util-linux procps
   libcurl4-openssl-dev libssl-dev nodejs awscli
+  openmpi-bin python3-mpi4py openssh-server openssh-client iproute2
 )
 # Debian's nodejs comes without npm; NodeSource's nodejs bundles it and conflicts with it.
 if ! command -v npm >/dev/null 2>&1; then packages+=(npm); fi

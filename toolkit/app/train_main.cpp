@@ -2,7 +2,9 @@
 
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <string_view>
 
+#include "toolkit/app/rank_wrapper.hpp"
 #include "toolkit/app/training_job.hpp"
 #include "toolkit/config/paths.hpp"
 #include "toolkit/logging/log.hpp"
@@ -27,6 +29,10 @@ constexpr const char* kDescription =
 }  // namespace
 
 int train_main(int argc, char** argv) {
+    // Rank mode execs the rank's program: checked before CLI11, which would take the
+    // program's own options for train's, and before any signal is blocked, since the mask
+    // would reach the program through exec.
+    if (argc >= 2 && std::string_view(argv[1]) == kRankModeFlag) return run_rank(argc, argv);
     // Before any thread exists, so every thread inherits the block (see stop_requests.hpp).
     process::keep_stop_requests_pending();
     CLI::App cli(kDescription, "train");

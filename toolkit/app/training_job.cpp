@@ -1,10 +1,13 @@
 #include "toolkit/app/training_job.hpp"
 
+#include "toolkit/app/multihost_job.hpp"
+
 #include "toolkit/cluster/host_resolution.hpp"
 #include "toolkit/config/settings.hpp"
 #include "toolkit/config/training_env_builder.hpp"
 #include "toolkit/entry/entry_point.hpp"
 #include "toolkit/files/code_acquisition.hpp"
+#include "toolkit/launchers/runner_kind.hpp"
 #include "toolkit/logging/log.hpp"
 #include "toolkit/mapping/program_environment.hpp"
 #include "toolkit/process/signal_name.hpp"
@@ -120,6 +123,17 @@ reporting::Verdict run_training_job(const system::EnvironmentSnapshot& environme
     // also when the program failed or was stopped (the destructor covers a throw).
     std::unique_ptr<sync::IntermediateSync> intermediate =
         sync::IntermediateSync::start_if_configured(env, environment);
+    const launchers::RunnerKind runner = launchers::choose_runner(env);
+    if (runner == launchers::RunnerKind::Mpi) {
+        reporting::Verdict verdict = run_mpi_job(env, plan, settings, options);
+        if (intermediate) intermediate->finish();
+        return verdict;
+    }
+    if (runner != launchers::RunnerKind::Process) {
+        logging::warn("the " + std::string(launchers::runner_name(runner)) +
+                      " runner is not supported by optml yet: running the program once on this "
+                      "host, as a single process");
+    }
     logging::info("starting the " + std::string(entry::kind_name(plan.kind)) + " " +
                   env.user_entry_point.value_or(env.framework_module.value_or("")));
     process::Outcome outcome = run_or_explain(plan.program, options);

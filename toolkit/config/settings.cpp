@@ -22,6 +22,18 @@ void read_seconds(const system::EnvironmentSnapshot& environment, const char* va
     setting = std::chrono::seconds(*seconds);
 }
 
+void read_port(const system::EnvironmentSnapshot& environment, const char* variable, int& setting) {
+    auto text = environment.get(variable);
+    if (!text) return;
+    auto port = parse_python_int(*text);
+    if (!port || *port < 1 || *port > 65535) {
+        throw errors::Error(errors::ErrorKind::Configuration,
+                            std::string("The environment variable ") + variable +
+                                " must be a TCP port number (1-65535).");
+    }
+    setting = static_cast<int>(*port);
+}
+
 }  // namespace
 
 Settings read_settings(const system::EnvironmentSnapshot& environment) {
@@ -30,6 +42,9 @@ Settings read_settings(const system::EnvironmentSnapshot& environment) {
     read_seconds(environment, "OPTML_HOST_RESOLUTION_TIMEOUT", settings.host_resolution_timeout);
     read_seconds(environment, "OPTML_STOP_TIMEOUT", settings.stop_timeout);
     read_seconds(environment, "OPTML_CLEANUP_TIMEOUT", settings.cleanup_timeout);
+    read_seconds(environment, "OPTML_MPI_WORKERS_TIMEOUT", settings.mpi_workers_timeout);
+    read_seconds(environment, "OPTML_MPI_JOB_START_TIMEOUT", settings.mpi_job_start_timeout);
+    read_port(environment, "OPTML_MPI_STATUS_PORT", settings.mpi_status_port);
     return settings;
 }
 

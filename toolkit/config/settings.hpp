@@ -13,9 +13,16 @@ struct Settings {
         std::chrono::seconds(300)};  // OPTML_HOST_RESOLUTION_TIMEOUT
     std::chrono::milliseconds stop_timeout{std::chrono::seconds(100)};   // OPTML_STOP_TIMEOUT
     std::chrono::milliseconds cleanup_timeout{std::chrono::seconds(2)};  // OPTML_CLEANUP_TIMEOUT
+    // MPI leader: how long every worker's sshd may take to accept connections.
+    std::chrono::milliseconds mpi_workers_timeout{
+        std::chrono::seconds(300)};  // OPTML_MPI_WORKERS_TIMEOUT
+    // MPI worker: how long the leader may take to open its job status port.
+    std::chrono::milliseconds mpi_job_start_timeout{
+        std::chrono::seconds(600)};  // OPTML_MPI_JOB_START_TIMEOUT
+    int mpi_status_port = 7799;      // OPTML_MPI_STATUS_PORT
 };
 
-// Each variable holds a whole number of seconds. Throws errors::Error(Configuration) naming
+// Each timeout variable holds a whole number of seconds, the port one a TCP port. Throws errors::Error(Configuration) naming
 // the variable when its value is not a non-negative integer.
 Settings read_settings(const system::EnvironmentSnapshot& environment);
 

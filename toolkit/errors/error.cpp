@@ -16,6 +16,8 @@ std::string_view kind_name(ErrorKind kind) {
             return "InstallModuleError";
         case ErrorKind::HostResolution:
             return "HostResolutionError";
+        case ErrorKind::Cluster:
+            return "ClusterError";
         case ErrorKind::Supervision:
             return "SupervisionError";
         case ErrorKind::Stopped:

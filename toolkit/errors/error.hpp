@@ -15,6 +15,7 @@ enum class ErrorKind {
     InstallRequirements,  // pip install -r requirements.txt failed
     InstallModule,        // pip install . of a Python package failed
     HostResolution,       // a host of the cluster never resolved
+    Cluster,              // another host of a multi-host job was unreachable, or failed it
     Supervision,          // train could not start or watch the program (fork, pipes, signals)
     Stopped,              // train was asked to stop (SIGTERM...) before the program ran
     Internal,             // a bug in optml

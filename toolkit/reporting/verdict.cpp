@@ -20,6 +20,7 @@ int exit_code_for(errors::ErrorKind kind) {
         case errors::ErrorKind::InstallRequirements:
         case errors::ErrorKind::InstallModule:
         case errors::ErrorKind::HostResolution:
+        case errors::ErrorKind::Cluster:
         case errors::ErrorKind::Supervision:
         case errors::ErrorKind::Internal:
             return 1;
@@ -83,6 +84,15 @@ Verdict verdict_for_program(const process::Outcome& outcome) {
     }
     if (outcome.succeeded()) return success();
     return Verdict{outcome.exit_code(), process_failure_text("ExecuteUserScriptError", outcome)};
+}
+
+Verdict verdict_for_distributed_program(const process::Outcome& outcome,
+                                        std::string_view summary) {
+    Verdict verdict = verdict_for_program(outcome);
+    if (verdict.succeeded() || summary.empty()) return verdict;
+    std::string& text = *verdict.failure_reason;
+    text.insert(text.find('\n') + 1, std::string(summary) + "\n");
+    return verdict;
 }
 
 Verdict verdict_for_preparation(const process::Outcome& outcome, errors::ErrorKind kind,

@@ -26,6 +26,11 @@ Verdict verdict_for_error(const errors::Error& error);
 // (128+N for signal N) and the most useful part of its stderr.
 Verdict verdict_for_program(const process::Outcome& outcome);
 
+// A multi-host job's program (mpirun) ended: as verdict_for_program, with `summary` (which
+// rank on which host failed, and its error line) right after the class name, so the first
+// lines of FailureReason say where to look.
+Verdict verdict_for_distributed_program(const process::Outcome& outcome, std::string_view summary);
+
 // A step before the program (pip) failed: its error kind, exit code and pip's complaint.
 Verdict verdict_for_preparation(const process::Outcome& outcome, errors::ErrorKind kind,
                                 std::string_view description);

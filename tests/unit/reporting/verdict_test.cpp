@@ -114,3 +114,17 @@ TEST_CASE("publish creates output/, writes the status and keeps an existing fail
     CHECK(kept.str() == "custom reason\n");
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("a distributed job's failure names where it failed right after the class") {
+    auto verdict = reporting::verdict_for_distributed_program(
+        exited(1, kTraceback), "The MPI job failed at rank 2 on algo-3: ValueError: bad value 42");
+    CHECK(verdict.exit_code == 1);
+    REQUIRE(verdict.failure_reason);
+    CHECK(verdict.failure_reason->starts_with(
+        "ExecuteUserScriptError:\nThe MPI job failed at rank 2 on algo-3: ValueError: bad value "
+        "42\nExitCode 1\nErrorMessage \"ValueError: bad value 42"));
+    CHECK(reporting::verdict_for_distributed_program(exited(0), "ignored").succeeded());
+    CHECK(errors::kind_name(errors::ErrorKind::Cluster) == "ClusterError");
+    CHECK(reporting::verdict_for_error(errors::Error(errors::ErrorKind::Cluster, "x")).exit_code ==
+          1);
+}

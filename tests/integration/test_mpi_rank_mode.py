@@ -1,0 +1,60 @@
+"""`train --mpi-rank -- PROGRAM...`, the wrapper every MPI rank runs under: this host's
+current_host in SM_CURRENT_HOST / CURRENT_HOST, the program exec'ed without a shell, nothing
+written."""
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import TrainTestCase, main  # noqa: E402
+
+
+class RankModeTest(TrainTestCase):
+    def rank(self, job, *argv, extra_env=None):
+        env = job.environment({"SM_CURRENT_HOST": "algo-1", "CURRENT_HOST": "algo-1"})
+        env.update(extra_env or {})
+        return subprocess.run([self.train, "--mpi-rank", "--"] + list(argv), env=env,
+                              capture_output=True, timeout=30, cwd=job.root)
+
+    def test_sets_this_hosts_name_and_execs_the_program(self):
+        job = self.job(resources={"current_host": "algo-3", "hosts": ["algo-1", "algo-2", "algo-3"],
+                                  "network_interface_name": "eth0"})
+        before = sorted(os.listdir(job.root))
+        result = self.rank(job, self.helper("helper_env"))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        entries = result.stdout.split(b"\0")
+        self.assertIn(b"SM_CURRENT_HOST=algo-3", entries)
+        self.assertIn(b"CURRENT_HOST=algo-3", entries)
+        self.assertEqual(sorted(os.listdir(job.root)), before)
+        self.assertFalse(os.path.exists(job.path("output", "success")))
+
+    def test_program_arguments_reach_the_program_untouched(self):
+        job = self.job()
+        result = self.rank(job, "python3", "-c", "import sys; print(sys.argv[1:])", "--help",
+                           "$HOME; id")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout.strip(), b"['--help', '$HOME; id']")
+
+    def test_exit_code_and_signal_mask_are_the_programs(self):
+        job = self.job()
+        result = self.rank(job, self.helper("helper_exit"), "7")
+        self.assertEqual(result.returncode, 7, result.stderr)
+        result = self.rank(job, "grep", "SigBlk", "/proc/self/status")
+        self.assertEqual(result.stdout.split(), [b"SigBlk:", b"0000000000000000"])
+
+    def test_failures_are_one_line_with_their_own_exit_codes(self):
+        job = self.job()
+        result = self.rank(job, "/nonexistent/program")
+        self.assertEqual(result.returncode, 127)
+        self.assertIn(b"cannot execute /nonexistent/program", result.stderr)
+        os.remove(job.path("input", "config", "resourceconfig.json"))
+        result = self.rank(job, "true")
+        self.assertEqual(result.returncode, 2)
+        self.assertIn(b"resourceconfig.json", result.stderr)
+        result = subprocess.run([self.train, "--mpi-rank"], capture_output=True, timeout=30)
+        self.assertEqual(result.returncode, 2)
+        self.assertIn(b"usage", result.stderr)
+
+
+if __name__ == "__main__":
+    main(globals())

@@ -1,0 +1,130 @@
+#include "toolkit/app/multihost_job.hpp"
+
+#include <filesystem>
+#include <system_error>
+
+#include "toolkit/app/rank_wrapper.hpp"
+#include "toolkit/cluster/job_status.hpp"
+#include "toolkit/cluster/port_wait.hpp"
+#include "toolkit/launchers/mpi_failure.hpp"
+#include "toolkit/launchers/mpi_plan.hpp"
+#include "toolkit/logging/log.hpp"
+#include "toolkit/process/helper_process.hpp"
+#include "toolkit/system/executable_search.hpp"
+
+namespace optml::app {
+
+namespace {
+
+// A worker whose train started after the leader's job already ended still gets the outcome
+// if it asks within this long; every other worker is connected long before.
+constexpr std::chrono::seconds kLateWorkerGrace{3};
+constexpr std::chrono::seconds kSshdStopGrace{2};
+
+std::string own_executable() {
+    std::error_code error;
+    std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
+    if (error) {
+        throw errors::Error(errors::ErrorKind::Internal,
+                            "cannot find train's own executable for the MPI rank wrapper: " +
+                                error.message() + ".");
+    }
+    return self.string();
+}
+
+launchers::MpiOptions mpi_options(const config::Settings& settings) {
+    launchers::MpiOptions options;
+    options.rank_wrapper = {own_executable(), kRankModeFlag, "--"};
+    options.workers_timeout =
+        std::chrono::duration_cast<std::chrono::seconds>(settings.mpi_workers_timeout);
+    options.job_start_timeout =
+        std::chrono::duration_cast<std::chrono::seconds>(settings.mpi_job_start_timeout);
+    return options;
+}
+
+// sshd refuses to start without its privilege separation directory, which images built
+// without an init system (containers) often lack under a fresh /run.
+process::HelperProcess start_sshd(const process::Command& sshd) {
+    std::error_code ignored;
+    std::filesystem::create_directories("/run/sshd", ignored);
+    logging::info("starting " + sshd.executable);
+    return process::HelperProcess(sshd);
+}
+
+process::Command resolved(process::Command command) {
+    std::string path;
+    for (const std::string& entry : command.env) {
+        if (entry.starts_with("PATH=")) path = entry.substr(5);
+    }
+    if (auto found = system::find_executable(command.executable, path)) {
+        command.executable = found->string();
+    }
+    return command;
+}
+
+reporting::Verdict lead(const launchers::MpiPlan& plan, const config::Settings& settings,
+                        const process::SupervisorOptions& supervision) {
+    // Listening first lets workers connect whenever their train gets there.
+    cluster::JobStatusServer status(settings.mpi_status_port);
+    process::HelperProcess sshd = start_sshd(plan.sshd);
+    cluster::wait_for_ports({plan.wait.hosts, plan.wait.port, plan.wait.timeout,
+                             plan.wait.interval, "sshd", "OPTML_MPI_WORKERS_TIMEOUT"});
+
+    const process::Command mpirun = resolved(*plan.mpirun);
+    logging::info("starting mpirun: " + std::to_string(plan.num_processes) + " ranks on " +
+                  std::to_string(plan.hosts.size()) + " hosts");
+    process::Outcome outcome = process::run_supervised(mpirun, supervision);
+    status.announce(outcome.succeeded(), plan.hosts.size() - 1, kLateWorkerGrace);
+    sshd.stop(kSshdStopGrace);
+    if (!outcome.started) {
+        throw errors::Error(errors::ErrorKind::EntryPoint, "mpirun (" + mpirun.executable +
+                                                               ") could not be started: " +
+                                                               outcome.start_error + ".");
+    }
+    logging::info("mpirun exited with " + std::to_string(outcome.exit_code()));
+    if (outcome.succeeded()) return reporting::success();
+
+    const launchers::RankFailure failure =
+        launchers::find_failed_rank(outcome.stderr_tail, plan.rank_hosts);
+    outcome.stderr_tail = launchers::untagged(outcome.stderr_tail);
+    const std::string rank = launchers::describe(failure);
+    return reporting::verdict_for_distributed_program(
+        outcome, rank.empty() ? "The MPI job failed." : "The MPI job failed at " + rank);
+}
+
+reporting::Verdict follow(const launchers::MpiPlan& plan, const config::Settings& settings) {
+    process::HelperProcess sshd = start_sshd(plan.sshd);
+    const cluster::JobEnd end =
+        cluster::wait_for_job_end({plan.leader, settings.mpi_status_port, plan.wait.timeout,
+                                   plan.wait.interval, "OPTML_MPI_JOB_START_TIMEOUT"});
+    sshd.stop(kSshdStopGrace);
+    switch (end) {
+        case cluster::JobEnd::Succeeded:
+            logging::info("the leader " + plan.leader + " reports that the MPI job succeeded");
+            return reporting::success();
+        case cluster::JobEnd::Failed:
+            throw errors::Error(errors::ErrorKind::Cluster,
+                                "The MPI job failed; the leader '" + plan.leader +
+                                    "' names the failing rank in its output/failure.");
+        case cluster::JobEnd::LeaderLost:
+            break;
+    }
+    throw errors::Error(errors::ErrorKind::Cluster,
+                        "The leader '" + plan.leader +
+                            "' ended or became unreachable before reporting the MPI job's "
+                            "outcome.");
+}
+
+}  // namespace
+
+reporting::Verdict run_mpi_job(const config::TrainingEnv& env, const entry::LaunchPlan& launch,
+                               const config::Settings& settings,
+                               const process::SupervisorOptions& supervision) {
+    const launchers::MpiPlan plan = launchers::plan_mpi(env, launch, mpi_options(settings));
+    logging::info(std::string("MPI ") + (plan.is_leader() ? "leader" : "worker") + " of " +
+                  std::to_string(plan.hosts.size()) + " hosts, " +
+                  std::to_string(plan.processes_per_host) + " processes per host");
+    return plan.is_leader() ? lead(plan, settings, supervision) : follow(plan, settings);
+}
+
+}  // namespace optml::app

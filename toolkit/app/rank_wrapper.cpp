@@ -1,0 +1,54 @@
+#include "toolkit/app/rank_wrapper.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <string>
+
+#include "toolkit/config/config_files.hpp"
+#include "toolkit/config/paths.hpp"
+#include "toolkit/errors/error.hpp"
+
+namespace optml::app {
+
+namespace {
+
+std::string current_host_here() {
+    const config::Paths paths =
+        config::Paths::from_environment(system::EnvironmentSnapshot::from_process());
+    const pyjson::Dict resources = config::read_config_object(paths.resource_config_file());
+    const pyjson::Value* host = resources.find("current_host");
+    if (host == nullptr || !host->is_str() || host->as_str().empty()) {
+        throw errors::Error(errors::ErrorKind::Configuration,
+                            paths.resource_config_file().string() +
+                                ": current_host must be a non-empty string.");
+    }
+    return host->as_str();
+}
+
+}  // namespace
+
+int run_rank(int argc, char** argv) {
+    if (argc < 4 || std::strcmp(argv[2], "--") != 0) {
+        std::cerr << "train " << kRankModeFlag << ": usage: train " << kRankModeFlag
+                  << " -- PROGRAM [ARGS...]\n";
+        return 2;
+    }
+    try {
+        const std::string host = current_host_here();
+        ::setenv("SM_CURRENT_HOST", host.c_str(), 1);
+        ::setenv("CURRENT_HOST", host.c_str(), 1);
+    } catch (const errors::Error& error) {
+        std::cerr << "train " << kRankModeFlag << ": " << error.what() << "\n";
+        return 2;
+    }
+    ::execvp(argv[3], argv + 3);
+    std::cerr << "train " << kRankModeFlag << ": cannot execute " << argv[3] << ": "
+              << std::strerror(errno) << "\n";
+    return 127;
+}
+
+}  // namespace optml::app
