@@ -11,6 +11,7 @@ packages=(
   util-linux procps
   libcurl4-openssl-dev libssl-dev nodejs awscli
   openmpi-bin python3-mpi4py openssh-server openssh-client iproute2
+  python3-torch
 )
 # Debian's nodejs comes without npm; NodeSource's nodejs bundles it and conflicts with it.
 if ! command -v npm >/dev/null 2>&1; then packages+=(npm); fi

@@ -29,16 +29,18 @@ SKIP = 77  # ctest's SKIP_RETURN_CODE for these tests
 REQUIRED_TOOLS = ["ip", "unshare", "nsenter", "ssh-keygen", "ssh", "/usr/sbin/sshd", "mpirun"]
 
 
-def missing_requirement(python):
-    """Why this machine cannot run the multi-host tests, or None."""
+def missing_requirement(python, tools=REQUIRED_TOOLS, module=("mpi4py", "python3-mpi4py")):
+    """Why this machine cannot run the multi-host tests, or None. `module` is the Python
+    module the test's payload needs and its Debian package, or None."""
     if os.geteuid() != 0:
         return "needs root (network, UTS, mount and PID namespaces)"
-    for tool in REQUIRED_TOOLS:
+    for tool in tools:
         if shutil.which(tool, path=CLEAN_PATH) is None:
             return "needs " + tool
-    probe = subprocess.run([python, "-c", "import mpi4py"], capture_output=True)
-    if probe.returncode != 0:
-        return "needs mpi4py for " + python + " (Debian: python3-mpi4py)"
+    if module:
+        probe = subprocess.run([python, "-c", "import " + module[0]], capture_output=True)
+        if probe.returncode != 0:
+            return "needs %s for %s (Debian: %s)" % (module[0], python, module[1])
     probe = subprocess.run(["unshare", "--uts", "--mount", "--pid", "--fork", "true"],
                            capture_output=True)
     if probe.returncode != 0:

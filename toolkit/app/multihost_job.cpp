@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "toolkit/app/program_search.hpp"
 #include "toolkit/app/rank_wrapper.hpp"
 #include "toolkit/cluster/job_status.hpp"
 #include "toolkit/cluster/port_wait.hpp"
@@ -10,7 +11,6 @@
 #include "toolkit/launchers/mpi_plan.hpp"
 #include "toolkit/logging/log.hpp"
 #include "toolkit/process/helper_process.hpp"
-#include "toolkit/system/executable_search.hpp"
 
 namespace optml::app {
 
@@ -51,17 +51,6 @@ process::HelperProcess start_sshd(const process::Command& sshd) {
     return process::HelperProcess(sshd);
 }
 
-process::Command resolved(process::Command command) {
-    std::string path;
-    for (const std::string& entry : command.env) {
-        if (entry.starts_with("PATH=")) path = entry.substr(5);
-    }
-    if (auto found = system::find_executable(command.executable, path)) {
-        command.executable = found->string();
-    }
-    return command;
-}
-
 reporting::Verdict lead(const launchers::MpiPlan& plan, const config::Settings& settings,
                         const process::SupervisorOptions& supervision) {
     // Listening first lets workers connect whenever their train gets there.
@@ -70,7 +59,7 @@ reporting::Verdict lead(const launchers::MpiPlan& plan, const config::Settings& 
     cluster::wait_for_ports({plan.wait.hosts, plan.wait.port, plan.wait.timeout,
                              plan.wait.interval, "sshd", "OPTML_MPI_WORKERS_TIMEOUT"});
 
-    const process::Command mpirun = resolved(*plan.mpirun);
+    const process::Command mpirun = resolved_on_path(*plan.mpirun);
     logging::info("starting mpirun: " + std::to_string(plan.num_processes) + " ranks on " +
                   std::to_string(plan.hosts.size()) + " hosts");
     process::Outcome outcome = process::run_supervised(mpirun, supervision);

@@ -1,6 +1,8 @@
 #include "toolkit/app/training_job.hpp"
 
 #include "toolkit/app/multihost_job.hpp"
+#include "toolkit/app/parameter_server_job.hpp"
+#include "toolkit/app/torchrun_job.hpp"
 
 #include "toolkit/cluster/host_resolution.hpp"
 #include "toolkit/config/settings.hpp"
@@ -74,6 +76,23 @@ process::Outcome run_or_explain(const process::Command& command,
     return outcome;
 }
 
+reporting::Verdict run_distributed(launchers::RunnerKind runner, const config::TrainingEnv& env,
+                                   const entry::LaunchPlan& plan, const config::Settings& settings,
+                                   const process::SupervisorOptions& options) {
+    switch (runner) {
+        case launchers::RunnerKind::Mpi:
+            return run_mpi_job(env, plan, settings, options);
+        case launchers::RunnerKind::TorchDistributed:
+            return run_torchrun_job(env, plan, settings, options);
+        case launchers::RunnerKind::ParameterServer:
+            return run_parameter_server_job(env, plan, settings, options);
+        case launchers::RunnerKind::Process:
+            break;
+    }
+    throw errors::Error(errors::ErrorKind::Internal,
+                        "no multi-host runner for " + std::string(launchers::runner_name(runner)));
+}
+
 }  // namespace
 
 reporting::Verdict run_training_job(const system::EnvironmentSnapshot& environment) {
@@ -124,15 +143,10 @@ reporting::Verdict run_training_job(const system::EnvironmentSnapshot& environme
     std::unique_ptr<sync::IntermediateSync> intermediate =
         sync::IntermediateSync::start_if_configured(env, environment);
     const launchers::RunnerKind runner = launchers::choose_runner(env);
-    if (runner == launchers::RunnerKind::Mpi) {
-        reporting::Verdict verdict = run_mpi_job(env, plan, settings, options);
+    if (runner != launchers::RunnerKind::Process) {
+        reporting::Verdict verdict = run_distributed(runner, env, plan, settings, options);
         if (intermediate) intermediate->finish();
         return verdict;
-    }
-    if (runner != launchers::RunnerKind::Process) {
-        logging::warn("the " + std::string(launchers::runner_name(runner)) +
-                      " runner is not supported by optml yet: running the program once on this "
-                      "host, as a single process");
     }
     logging::info("starting the " + std::string(entry::kind_name(plan.kind)) + " " +
                   env.user_entry_point.value_or(env.framework_module.value_or("")));

@@ -34,6 +34,11 @@ void read_port(const system::EnvironmentSnapshot& environment, const char* varia
     setting = static_cast<int>(*port);
 }
 
+void read_text(const system::EnvironmentSnapshot& environment, const char* variable,
+               std::string& setting) {
+    if (auto text = environment.get(variable)) setting = *text;
+}
+
 }  // namespace
 
 Settings read_settings(const system::EnvironmentSnapshot& environment) {
@@ -45,6 +50,15 @@ Settings read_settings(const system::EnvironmentSnapshot& environment) {
     read_seconds(environment, "OPTML_MPI_WORKERS_TIMEOUT", settings.mpi_workers_timeout);
     read_seconds(environment, "OPTML_MPI_JOB_START_TIMEOUT", settings.mpi_job_start_timeout);
     read_port(environment, "OPTML_MPI_STATUS_PORT", settings.mpi_status_port);
+    read_text(environment, "OPTML_TORCHRUN", settings.torchrun);
+    read_text(environment, "OPTML_PARAMETER_SERVER_COMMAND", settings.parameter_server_command);
+    read_text(environment, "OPTML_PARAMETER_SERVER", settings.parameter_server_flavour);
+    if (settings.parameter_server_flavour != "mxnet" &&
+        settings.parameter_server_flavour != "tensorflow") {
+        throw errors::Error(errors::ErrorKind::Configuration,
+                            "The environment variable OPTML_PARAMETER_SERVER must be mxnet or "
+                            "tensorflow.");
+    }
     return settings;
 }
 
