@@ -1,5 +1,6 @@
 """MPI allreduce across 3 simulated hosts: every host's train succeeds, each rank sees its own
 host in SM_CURRENT_HOST / CURRENT_HOST, and workers end right after the job."""
+import os
 import re
 
 import mpi_job
@@ -24,6 +25,11 @@ class MpiAllreduce(mpi_job.MpiTestCase):
             expected = hosts[int(rank)]
             self.assertEqual((uname, sm_current_host, current_host),
                              (expected, expected, expected), leader_log)
+        # The gethostname() shim beside train reaches every rank (here the hosts' own names
+        # are already algo-N; tests/integration/test_hostname_shim.py checks what it answers).
+        shim = os.path.join(os.path.dirname(self.train), "liboptml_gethostname.so")
+        self.assertEqual(re.findall(r"rank=\d .* ld_preload=(\S+)", leader_log),
+                         [shim if os.path.exists(shim) else "None"] * 3, leader_log)
         # Workers learn the outcome from the leader: no fixed sleep after the job.
         leader_end = ended["algo-1"][1]
         for host in hosts[1:]:

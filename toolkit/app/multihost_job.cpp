@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "toolkit/app/hostname_shim.hpp"
 #include "toolkit/app/program_search.hpp"
 #include "toolkit/app/rank_wrapper.hpp"
 #include "toolkit/cluster/job_status.hpp"
@@ -34,7 +35,13 @@ std::string own_executable() {
 
 launchers::MpiOptions mpi_options(const config::Settings& settings) {
     launchers::MpiOptions options;
-    options.rank_wrapper = {own_executable(), kRankModeFlag, "--"};
+    const std::string train = own_executable();
+    options.rank_wrapper = {train, kRankModeFlag, "--"};
+    options.hostname_shim = hostname_shim_beside(train);
+    if (!options.hostname_shim) {
+        logging::info(std::string("no usable ") + kHostnameShimName +
+                      " beside train: ranks' gethostname() gives their machine's name");
+    }
     options.workers_timeout =
         std::chrono::duration_cast<std::chrono::seconds>(settings.mpi_workers_timeout);
     options.job_start_timeout =
