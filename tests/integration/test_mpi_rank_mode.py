@@ -28,6 +28,16 @@ class RankModeTest(TrainTestCase):
         self.assertEqual(sorted(os.listdir(job.root)), before)
         self.assertFalse(os.path.exists(job.path("output", "success")))
 
+    def test_training_env_names_this_host_and_keeps_the_rest(self):
+        job = self.job(resources={"current_host": "algo-3", "hosts": ["algo-1", "algo-3"]})
+        leader = ('{"current_host":"algo-1","hosts":["algo-1","algo-3"],"hyperparameters":'
+                  '{"lr":1e-05,"x":NaN},"is_master":true,"master_hostname":"algo-1"}')
+        result = self.rank(job, self.helper("helper_env"), extra_env={"SM_TRAINING_ENV": leader})
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn(b'SM_TRAINING_ENV={"current_host":"algo-3","hosts":["algo-1","algo-3"],'
+                      b'"hyperparameters":{"lr":1e-05,"x":NaN},"is_master":false,'
+                      b'"master_hostname":"algo-1"}', result.stdout.split(b"\0"))
+
     def test_program_arguments_reach_the_program_untouched(self):
         job = self.job()
         result = self.rank(job, "python3", "-c", "import sys; print(sys.argv[1:])", "--help",

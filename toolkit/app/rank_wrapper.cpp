@@ -11,6 +11,7 @@
 #include "toolkit/config/config_files.hpp"
 #include "toolkit/config/paths.hpp"
 #include "toolkit/errors/error.hpp"
+#include "toolkit/pyjson/python_text.hpp"
 
 namespace optml::app {
 
@@ -29,6 +30,27 @@ std::string current_host_here() {
     return host->as_str();
 }
 
+// mpirun hands every rank the leader's SM_TRAINING_ENV: its current_host and is_master are
+// made this host's, the rest stays byte for byte (dumps writes the same sorted compact form).
+void localize_training_env(const std::string& host) {
+    const char* document = std::getenv("SM_TRAINING_ENV");
+    if (document == nullptr) return;
+    pyjson::Value parsed;
+    try {
+        parsed = pyjson::loads(document);
+    } catch (const pyjson::ParseError&) {
+        return;  // not ours to repair: leave what the job exported
+    }
+    if (!parsed.is_dict()) return;
+    pyjson::Dict training_env = parsed.as_dict();
+    const pyjson::Value* master = training_env.find("master_hostname");
+    training_env.set("current_host", host);
+    if (master != nullptr && master->is_str()) {
+        training_env.set("is_master", master->as_str() == host);
+    }
+    ::setenv("SM_TRAINING_ENV", pyjson::dumps(training_env).c_str(), 1);
+}
+
 }  // namespace
 
 int run_rank(int argc, char** argv) {
@@ -41,6 +63,7 @@ int run_rank(int argc, char** argv) {
         const std::string host = current_host_here();
         ::setenv("SM_CURRENT_HOST", host.c_str(), 1);
         ::setenv("CURRENT_HOST", host.c_str(), 1);
+        localize_training_env(host);
     } catch (const errors::Error& error) {
         std::cerr << "train " << kRankModeFlag << ": " << error.what() << "\n";
         return 2;
