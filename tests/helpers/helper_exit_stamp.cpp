@@ -10,9 +10,9 @@ int main() {
     timespec now{};
     clock_gettime(CLOCK_MONOTONIC, &now);
     char line[32];
-    const int length = std::snprintf(line, sizeof line, "%lld\n",
-                                     static_cast<long long>(now.tv_sec) * 1000000000LL +
-                                         now.tv_nsec);
+    const int length =
+        std::snprintf(line, sizeof line, "%lld\n",
+                      static_cast<long long>(now.tv_sec) * 1000000000LL + now.tv_nsec);
     if (length <= 0 || write(STDOUT_FILENO, line, static_cast<std::size_t>(length)) != length) {
         _exit(1);
     }

@@ -1,9 +1,10 @@
 // helper_lines [--stream] <stdout|stderr> [--bytes] <bytes>
 // Any argument "stdout"/"stderr" picks the stream and any all-digit argument the byte count, so
-// train can drive it with hyperparameters ("--bytes 200000000 --stream stderr"). Writes <bytes> bytes of 100-byte lines as fast as it can, then exits 0: the lines are built
-// once (byte i is '\n' when i % 100 == 99, else 'a' + (i / 100) % 26, like helper_write's
-// "line" pattern) and written 650 whole lines at a time, so the sink, not the generator, sets
-// the pace. For the relay benchmark (bench/run_benchmarks.py).
+// train can drive it with hyperparameters ("--bytes 200000000 --stream stderr"). Writes <bytes>
+// bytes of 100-byte lines as fast as it can, then exits 0: the lines are built once (byte i is '\n'
+// when i % 100 == 99, else 'a' + (i / 100) % 26, like helper_write's "line" pattern) and written
+// 650 whole lines at a time, so the sink, not the generator, sets the pace. For the relay benchmark
+// (bench/run_benchmarks.py).
 #include <unistd.h>
 
 #include <algorithm>

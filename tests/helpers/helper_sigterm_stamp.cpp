@@ -13,9 +13,8 @@ namespace {
 void on_sigterm(int) {
     timespec now{};
     clock_gettime(CLOCK_MONOTONIC, &now);  // async-signal-safe
-    unsigned long long ns =
-        static_cast<unsigned long long>(now.tv_sec) * 1000000000ULL +
-        static_cast<unsigned long long>(now.tv_nsec);
+    unsigned long long ns = static_cast<unsigned long long>(now.tv_sec) * 1000000000ULL +
+                            static_cast<unsigned long long>(now.tv_nsec);
     char digits[24];
     char* end = digits + sizeof digits;
     char* start = end;
@@ -24,7 +23,8 @@ void on_sigterm(int) {
         *--start = static_cast<char>('0' + ns % 10);
         ns /= 10;
     } while (ns != 0);
-    [[maybe_unused]] const ssize_t written = write(STDOUT_FILENO, start, static_cast<std::size_t>(end - start));
+    [[maybe_unused]] const ssize_t written =
+        write(STDOUT_FILENO, start, static_cast<std::size_t>(end - start));
     _exit(0);
 }
 

@@ -63,8 +63,8 @@ reporting::Verdict lead(const launchers::MpiPlan& plan, const config::Settings& 
     // Listening first lets workers connect whenever their train gets there.
     cluster::JobStatusServer status(settings.mpi_status_port);
     process::HelperProcess sshd = start_sshd(plan.sshd);
-    cluster::wait_for_ports({plan.wait.hosts, plan.wait.port, plan.wait.timeout,
-                             plan.wait.interval, "sshd", "OPTML_MPI_WORKERS_TIMEOUT"});
+    cluster::wait_for_ports({plan.wait.hosts, plan.wait.port, plan.wait.timeout, plan.wait.interval,
+                             "sshd", "OPTML_MPI_WORKERS_TIMEOUT"});
 
     const process::Command mpirun = resolved_on_path(*plan.mpirun);
     logging::info("starting mpirun: " + std::to_string(plan.num_processes) + " ranks on " +
@@ -73,9 +73,9 @@ reporting::Verdict lead(const launchers::MpiPlan& plan, const config::Settings& 
     status.announce(outcome.succeeded(), plan.hosts.size() - 1, kLateWorkerGrace);
     sshd.stop(kSshdStopGrace);
     if (!outcome.started) {
-        throw errors::Error(errors::ErrorKind::EntryPoint, "mpirun (" + mpirun.executable +
-                                                               ") could not be started: " +
-                                                               outcome.start_error + ".");
+        throw errors::Error(errors::ErrorKind::EntryPoint,
+                            "mpirun (" + mpirun.executable +
+                                ") could not be started: " + outcome.start_error + ".");
     }
     logging::info("mpirun exited with " + std::to_string(outcome.exit_code()));
     if (outcome.succeeded()) return reporting::success();

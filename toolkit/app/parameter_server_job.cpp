@@ -57,8 +57,8 @@ reporting::Verdict run_parameter_server_job(const config::TrainingEnv& env,
                                             const process::SupervisorOptions& supervision) {
     const launchers::ParameterServerPlan plan =
         launchers::plan_parameter_server(env, launch, server_options(settings));
-    logging::info("parameter servers (" + settings.parameter_server_flavour + "): " +
-                  std::to_string(plan.servers.size()) + " on this host");
+    logging::info("parameter servers (" + settings.parameter_server_flavour +
+                  "): " + std::to_string(plan.servers.size()) + " on this host");
     ServerGroup servers(supervision.cleanup_timeout);
     for (const launchers::ServerProcess& server : plan.servers) servers.start(server);
 

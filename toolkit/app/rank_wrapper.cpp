@@ -23,9 +23,9 @@ std::string current_host_here() {
     const pyjson::Dict resources = config::read_config_object(paths.resource_config_file());
     const pyjson::Value* host = resources.find("current_host");
     if (host == nullptr || !host->is_str() || host->as_str().empty()) {
-        throw errors::Error(errors::ErrorKind::Configuration,
-                            paths.resource_config_file().string() +
-                                ": current_host must be a non-empty string.");
+        throw errors::Error(
+            errors::ErrorKind::Configuration,
+            paths.resource_config_file().string() + ": current_host must be a non-empty string.");
     }
     return host->as_str();
 }

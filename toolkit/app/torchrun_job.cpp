@@ -44,8 +44,7 @@ class TemporaryDirectory {
 
 }  // namespace
 
-reporting::Verdict run_torchrun_job(const config::TrainingEnv& env,
-                                    const entry::LaunchPlan& launch,
+reporting::Verdict run_torchrun_job(const config::TrainingEnv& env, const entry::LaunchPlan& launch,
                                     const config::Settings& settings,
                                     const process::SupervisorOptions& supervision) {
     const TemporaryDirectory logs;
@@ -61,15 +60,15 @@ reporting::Verdict run_torchrun_job(const config::TrainingEnv& env,
     const launchers::TorchrunPlan plan = launchers::plan_torchrun(env, launch, options);
     const process::Command torchrun = resolved_on_path(plan.command);
 
-    const std::string node = "node " + std::to_string(plan.node_rank) + " of " +
-                             std::to_string(plan.nnodes);
+    const std::string node =
+        "node " + std::to_string(plan.node_rank) + " of " + std::to_string(plan.nnodes);
     logging::info("starting torchrun as " + node + ", " + std::to_string(plan.nproc_per_node) +
                   " processes per node, master " + plan.master_addr);
     process::Outcome outcome = process::run_supervised(torchrun, supervision);
     if (!outcome.started) {
-        throw errors::Error(errors::ErrorKind::EntryPoint, "torchrun (" + torchrun.executable +
-                                                               ") could not be started: " +
-                                                               outcome.start_error + ".");
+        throw errors::Error(errors::ErrorKind::EntryPoint,
+                            "torchrun (" + torchrun.executable +
+                                ") could not be started: " + outcome.start_error + ".");
     }
     logging::info("torchrun exited with " + std::to_string(outcome.exit_code()));
     if (outcome.succeeded()) return reporting::success();

@@ -18,8 +18,7 @@ namespace optml::app {
 // as SIGKILL after the supervisor's stop timeout (OPTML_STOP_TIMEOUT), so train exits within
 // that bound either way. torchrun's per-run files go to a temporary --log_dir that is removed
 // afterwards.
-reporting::Verdict run_torchrun_job(const config::TrainingEnv& env,
-                                    const entry::LaunchPlan& launch,
+reporting::Verdict run_torchrun_job(const config::TrainingEnv& env, const entry::LaunchPlan& launch,
                                     const config::Settings& settings,
                                     const process::SupervisorOptions& supervision);
 

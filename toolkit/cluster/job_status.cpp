@@ -46,9 +46,9 @@ void keep_alive(int fd) {
 }
 
 [[noreturn]] void throw_stopped(int signal_number, const std::string& what) {
-    throw errors::StopRequested(signal_number, "train received " +
-                                                   process::signal_name(signal_number) +
-                                                   " while " + what + ".");
+    throw errors::StopRequested(
+        signal_number,
+        "train received " + process::signal_name(signal_number) + " while " + what + ".");
 }
 
 }  // namespace
@@ -102,7 +102,7 @@ void JobStatusServer::announce(bool succeeded, std::size_t workers,
     }
     if (connections.size() < workers) {
         logging::warn(std::to_string(workers - connections.size()) +
-                         " worker(s) never asked for the job's outcome");
+                      " worker(s) never asked for the job's outcome");
     }
     const char verdict = succeeded ? kSucceeded : kFailed;
     for (const int fd : connections) {
@@ -125,12 +125,11 @@ JobEnd wait_for_job_end(const StatusWait& wait) {
         if (Clock::now() >= deadline) {
             const auto seconds =
                 std::chrono::duration_cast<std::chrono::seconds>(wait.connect_timeout).count();
-            throw errors::Error(errors::ErrorKind::Cluster,
-                                "The leader '" + wait.leader +
-                                    "' did not open its job status port " +
-                                    std::to_string(wait.port) + " within " +
-                                    std::to_string(seconds) + " s; set " + wait.setting +
-                                    " to wait longer.");
+            throw errors::Error(
+                errors::ErrorKind::Cluster,
+                "The leader '" + wait.leader + "' did not open its job status port " +
+                    std::to_string(wait.port) + " within " + std::to_string(seconds) + " s; set " +
+                    wait.setting + " to wait longer.");
         }
         if (!announced) {
             logging::info("waiting for the leader " + wait.leader + " to start the job");

@@ -65,7 +65,8 @@ void wait_for_ports(const PortWait& wait) {
             const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
                 std::max<Clock::duration>(deadline - Clock::now(), Clock::duration::zero()));
             const int fd = connect_with_timeout(
-                host, wait.port, std::clamp(remaining, std::chrono::milliseconds(1), wait.interval));
+                host, wait.port,
+                std::clamp(remaining, std::chrono::milliseconds(1), wait.interval));
             if (fd >= 0) {
                 ::close(fd);
                 logging::info(wait.service + " on " + host + " accepts connections");
@@ -86,12 +87,11 @@ void wait_for_ports(const PortWait& wait) {
             }
             // No event to wait on for a remote port; the pause still ends at once on a stop.
             const auto pause = std::min(
-                wait.interval, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                   std::max<Clock::duration>(deadline - Clock::now(),
-                                                             Clock::duration::zero())));
+                wait.interval,
+                std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::max<Clock::duration>(deadline - Clock::now(), Clock::duration::zero())));
             if (auto stop = process::wait_for_stop_request(pause)) {
-                throw errors::StopRequested(*stop, "train received " +
-                                                       process::signal_name(*stop) +
+                throw errors::StopRequested(*stop, "train received " + process::signal_name(*stop) +
                                                        " while waiting for " + wait.service +
                                                        " on '" + host + "'.");
             }

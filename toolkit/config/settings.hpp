@@ -23,8 +23,8 @@ struct Settings {
     int mpi_status_port = 7799;      // OPTML_MPI_STATUS_PORT
     // Command lines, split into words by the launchers (shlex rules): what runs torchrun, and
     // what runs a parameter server (empty: the flavour's default bootstrap).
-    std::string torchrun = "torchrun";       // OPTML_TORCHRUN
-    std::string parameter_server_command;    // OPTML_PARAMETER_SERVER_COMMAND
+    std::string torchrun = "torchrun";               // OPTML_TORCHRUN
+    std::string parameter_server_command;            // OPTML_PARAMETER_SERVER_COMMAND
     std::string parameter_server_flavour = "mxnet";  // OPTML_PARAMETER_SERVER: mxnet, tensorflow
 };
 

@@ -48,12 +48,12 @@ std::optional<TaggedLine> parse_tag(std::string_view line) {
 
 // "ValueError: boom", "mpi4py.MPI.Exception: ...", "KeyboardInterrupt": a Python exception line.
 bool is_exception_line(std::string_view line) {
-    if (line.empty() || !(std::isalpha(static_cast<unsigned char>(line.front())) ||
-                          line.front() == '_')) {
+    if (line.empty() ||
+        !(std::isalpha(static_cast<unsigned char>(line.front())) || line.front() == '_')) {
         return false;
     }
-    const auto name_end = line.find_first_not_of(
-        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.");
+    const auto name_end =
+        line.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.");
     const std::string_view name = line.substr(0, name_end);
     const bool exception_name = name.ends_with("Error") || name.ends_with("Exception") ||
                                 name.ends_with("Exit") || name.ends_with("Interrupt");

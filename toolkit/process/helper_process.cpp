@@ -59,8 +59,8 @@ HelperProcess::HelperProcess(const Command& command) {
     posix_spawnattr_setsigdefault(&attributes, &all);
     // Its own group: the supervisor forwards signals to the program's group only.
     posix_spawnattr_setpgroup(&attributes, 0);
-    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
-                                              POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setflags(
+        &attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     if (!command.cwd.empty()) {
         posix_spawn_file_actions_addchdir_np(&actions, command.cwd.c_str());

@@ -86,8 +86,7 @@ Verdict verdict_for_program(const process::Outcome& outcome) {
     return Verdict{outcome.exit_code(), process_failure_text("ExecuteUserScriptError", outcome)};
 }
 
-Verdict verdict_for_distributed_program(const process::Outcome& outcome,
-                                        std::string_view summary) {
+Verdict verdict_for_distributed_program(const process::Outcome& outcome, std::string_view summary) {
     Verdict verdict = verdict_for_program(outcome);
     if (verdict.succeeded() || summary.empty()) return verdict;
     std::string& text = *verdict.failure_reason;

@@ -29,8 +29,7 @@ TEST_CASE("mpi failure: the first rank with a Python exception, mapped to its ho
 
 TEST_CASE("mpi failure: mpirun's notices name the rank when no exception was printed") {
     auto aborted = find_failed_rank(
-        "[1,1]<stderr>:giving up\nMPI_ABORT was invoked on rank 1 in communicator X\n",
-        kRankHosts);
+        "[1,1]<stderr>:giving up\nMPI_ABORT was invoked on rank 1 in communicator X\n", kRankHosts);
     CHECK(describe(aborted) == "rank 1 on algo-2: giving up");
     auto exited = find_failed_rank(
         "mpirun detected that one or more processes exited with non-zero status\n"
