@@ -9,9 +9,9 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <vector>
 
 #include "toolkit/process/os_error.hpp"
+#include "toolkit/process/spawn.hpp"
 
 namespace optml::process {
 
@@ -36,14 +36,6 @@ bool exited_within(int pidfd, std::chrono::milliseconds timeout) {
     }
 }
 
-std::vector<char*> pointers(const std::vector<std::string>& words) {
-    std::vector<char*> result;
-    result.reserve(words.size() + 1);
-    for (const std::string& word : words) result.push_back(const_cast<char*>(word.c_str()));
-    result.push_back(nullptr);
-    return result;
-}
-
 }  // namespace
 
 HelperProcess::HelperProcess(const Command& command) {
@@ -65,10 +57,9 @@ HelperProcess::HelperProcess(const Command& command) {
     if (!command.cwd.empty()) {
         posix_spawn_file_actions_addchdir_np(&actions, command.cwd.c_str());
     }
-    std::vector<char*> argv = pointers(command.argv);
-    std::vector<char*> envp = pointers(command.env);
-    const int status = posix_spawn(&pid_, command.executable.c_str(), &actions, &attributes,
-                                   argv.data(), envp.data());
+    const ExecPlan plan(command);
+    const int status =
+        posix_spawn(&pid_, plan.executable(), &actions, &attributes, plan.argv(), plan.envp());
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attributes);
     if (status != 0) {

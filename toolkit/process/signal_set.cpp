@@ -2,6 +2,10 @@
 
 #include <pthread.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <ctime>
+
 #include "toolkit/process/os_error.hpp"
 
 namespace optml::process {
@@ -10,14 +14,36 @@ bool is_stop_signal(int signal_number) {
     return signal_number == SIGTERM || signal_number == SIGINT;
 }
 
-sigset_t supervised_signals() {
+sigset_t forwarded_signal_set() {
     sigset_t signals;
     sigemptyset(&signals);
     for (const int signal_number : forwarded_signals) {
         sigaddset(&signals, signal_number);
     }
+    return signals;
+}
+
+sigset_t supervised_signals() {
+    sigset_t signals = forwarded_signal_set();
     sigaddset(&signals, SIGCHLD);
     return signals;
+}
+
+int wait_signal(const sigset_t& signals, std::chrono::steady_clock::time_point deadline) {
+    using Clock = std::chrono::steady_clock;
+    const auto remaining = std::max(deadline - Clock::now(), Clock::duration::zero());
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(remaining);
+    const timespec timeout{
+        static_cast<std::time_t>(seconds.count()),
+        static_cast<long>(std::chrono::nanoseconds(remaining - seconds).count())};
+    const int signal_number = sigtimedwait(&signals, nullptr, &timeout);
+    if (signal_number > 0) {
+        return signal_number;
+    }
+    if (errno == EAGAIN || errno == EINTR) {
+        return 0;
+    }
+    throw_supervision_error("cannot wait for signals", errno);
 }
 
 SignalBlock::SignalBlock() : signals_(supervised_signals()) {

@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <array>
+#include <chrono>
 
 // Internal to toolkit/process: which signals the supervisor owns, and blocking them.
 namespace optml::process {
@@ -24,6 +25,13 @@ bool is_stop_signal(int signal_number);
 
 // forwarded_signals plus SIGCHLD: everything the supervisor's loop waits for.
 sigset_t supervised_signals();
+
+// forwarded_signals alone: what train keeps blocked between programs.
+sigset_t forwarded_signal_set();
+
+// One of `signals` (blocked by the caller), or 0 once `deadline` passed (or a handled signal
+// interrupted the wait). Throws errors::Error(Supervision) when sigtimedwait itself fails.
+int wait_signal(const sigset_t& signals, std::chrono::steady_clock::time_point deadline);
 
 // Blocks the supervised signals in the calling thread for its lifetime, so they queue up for
 // sigtimedwait instead of running train's dispositions; threads started meanwhile inherit

@@ -46,23 +46,6 @@ Clock::time_point after(Clock::time_point now, std::chrono::milliseconds delay) 
     return now + std::min(delay, longest);
 }
 
-// One of `signals`, or 0 when `deadline` passed first (or a handled signal interrupted).
-int wait_signal(const sigset_t& signals, Clock::time_point deadline) {
-    const auto remaining = std::max(deadline - Clock::now(), Clock::duration::zero());
-    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(remaining);
-    const timespec timeout{
-        static_cast<std::time_t>(seconds.count()),
-        static_cast<long>(std::chrono::nanoseconds(remaining - seconds).count())};
-    const int signal_number = sigtimedwait(&signals, nullptr, &timeout);
-    if (signal_number > 0) {
-        return signal_number;
-    }
-    if (errno == EAGAIN || errno == EINTR) {
-        return 0;
-    }
-    throw_supervision_error("cannot wait for signals", errno);
-}
-
 struct Reaped {
     std::optional<int> main_status;  // when the main child was among the reaped
     bool no_children_left = false;
