@@ -5,6 +5,7 @@
 
 #include "toolkit/app/hostname_shim.hpp"
 #include "toolkit/app/program_search.hpp"
+#include "toolkit/app/started_program.hpp"
 #include "toolkit/app/rank_wrapper.hpp"
 #include "toolkit/cluster/job_status.hpp"
 #include "toolkit/cluster/port_wait.hpp"
@@ -72,11 +73,7 @@ reporting::Verdict lead(const launchers::MpiPlan& plan, const config::Settings& 
     process::Outcome outcome = process::run_supervised(mpirun, supervision);
     status.announce(outcome.succeeded(), plan.hosts.size() - 1, kLateWorkerGrace);
     sshd.stop(kSshdStopGrace);
-    if (!outcome.started) {
-        throw errors::Error(errors::ErrorKind::EntryPoint,
-                            "mpirun (" + mpirun.executable +
-                                ") could not be started: " + outcome.start_error + ".");
-    }
+    require_started(outcome, "mpirun (" + mpirun.executable + ")");
     logging::info("mpirun exited with " + std::to_string(outcome.exit_code()));
     if (outcome.succeeded()) return reporting::success();
 

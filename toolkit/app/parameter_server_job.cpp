@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "toolkit/app/program_search.hpp"
+#include "toolkit/app/started_program.hpp"
 #include "toolkit/launchers/parameter_server_plan.hpp"
 #include "toolkit/launchers/shell_words.hpp"
 #include "toolkit/logging/log.hpp"
@@ -65,11 +66,7 @@ reporting::Verdict run_parameter_server_job(const config::TrainingEnv& env,
     logging::info("starting the worker program " + plan.program.executable);
     const process::Outcome outcome = process::run_supervised(plan.program, supervision);
     servers.stop();
-    if (!outcome.started) {
-        throw errors::Error(errors::ErrorKind::EntryPoint,
-                            "The program " + plan.program.executable +
-                                " could not be started: " + outcome.start_error + ".");
-    }
+    require_started(outcome, "The program " + plan.program.executable);
     logging::info("the program exited with " + std::to_string(outcome.exit_code()));
     return reporting::verdict_for_program(outcome);
 }

@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "toolkit/app/program_search.hpp"
+#include "toolkit/app/started_program.hpp"
 #include "toolkit/launchers/shell_words.hpp"
 #include "toolkit/launchers/torchrun_plan.hpp"
 #include "toolkit/logging/log.hpp"
@@ -65,11 +66,7 @@ reporting::Verdict run_torchrun_job(const config::TrainingEnv& env, const entry:
     logging::info("starting torchrun as " + node + ", " + std::to_string(plan.nproc_per_node) +
                   " processes per node, master " + plan.master_addr);
     process::Outcome outcome = process::run_supervised(torchrun, supervision);
-    if (!outcome.started) {
-        throw errors::Error(errors::ErrorKind::EntryPoint,
-                            "torchrun (" + torchrun.executable +
-                                ") could not be started: " + outcome.start_error + ".");
-    }
+    require_started(outcome, "torchrun (" + torchrun.executable + ")");
     logging::info("torchrun exited with " + std::to_string(outcome.exit_code()));
     if (outcome.succeeded()) return reporting::success();
     return reporting::verdict_for_distributed_program(

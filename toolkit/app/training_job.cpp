@@ -2,6 +2,7 @@
 
 #include "toolkit/app/multihost_job.hpp"
 #include "toolkit/app/parameter_server_job.hpp"
+#include "toolkit/app/started_program.hpp"
 #include "toolkit/app/torchrun_job.hpp"
 
 #include "toolkit/cluster/host_resolution.hpp"
@@ -65,20 +66,11 @@ void stop_if_requested(const std::string& next_step) {
     }
 }
 
-process::Outcome run_or_explain(const process::Command& command,
-                                const process::SupervisorOptions& options) {
-    process::Outcome outcome = process::run_supervised(command, options);
-    if (!outcome.started) {
-        throw errors::Error(errors::ErrorKind::EntryPoint,
-                            "The program " + command.executable +
-                                " could not be started: " + outcome.start_error + ".");
-    }
-    return outcome;
-}
-
-reporting::Verdict run_distributed(launchers::RunnerKind runner, const config::TrainingEnv& env,
-                                   const entry::LaunchPlan& plan, const config::Settings& settings,
-                                   const process::SupervisorOptions& options) {
+// One process on this host, or the job's multi-host runner.
+reporting::Verdict run_program(const config::TrainingEnv& env, const entry::LaunchPlan& plan,
+                               const config::Settings& settings,
+                               const process::SupervisorOptions& options) {
+    const launchers::RunnerKind runner = launchers::choose_runner(env);
     switch (runner) {
         case launchers::RunnerKind::Mpi:
             return run_mpi_job(env, plan, settings, options);
@@ -89,8 +81,11 @@ reporting::Verdict run_distributed(launchers::RunnerKind runner, const config::T
         case launchers::RunnerKind::Process:
             break;
     }
-    throw errors::Error(errors::ErrorKind::Internal,
-                        "no multi-host runner for " + std::string(launchers::runner_name(runner)));
+    logging::info("starting the " + std::string(entry::kind_name(plan.kind)) + " " +
+                  env.user_entry_point.value_or(env.framework_module.value_or("")));
+    const process::Outcome outcome = run_started(plan.program, options);
+    logging::info("the program exited with " + std::to_string(outcome.exit_code()));
+    return reporting::verdict_for_program(outcome);
 }
 
 }  // namespace
@@ -131,7 +126,7 @@ reporting::Verdict run_training_job(const system::EnvironmentSnapshot& environme
     for (const entry::PreparationStep& step : plan.preparation) {
         stop_if_requested(step.description);
         logging::info("running " + step.description);
-        process::Outcome outcome = run_or_explain(step.command, options);
+        process::Outcome outcome = run_started(step.command, options);
         if (!outcome.succeeded()) {
             return reporting::verdict_for_preparation(outcome, step.failure_kind, step.description);
         }
@@ -142,18 +137,9 @@ reporting::Verdict run_training_job(const system::EnvironmentSnapshot& environme
     // also when the program failed or was stopped (the destructor covers a throw).
     std::unique_ptr<sync::IntermediateSync> intermediate =
         sync::IntermediateSync::start_if_configured(env, environment);
-    const launchers::RunnerKind runner = launchers::choose_runner(env);
-    if (runner != launchers::RunnerKind::Process) {
-        reporting::Verdict verdict = run_distributed(runner, env, plan, settings, options);
-        if (intermediate) intermediate->finish();
-        return verdict;
-    }
-    logging::info("starting the " + std::string(entry::kind_name(plan.kind)) + " " +
-                  env.user_entry_point.value_or(env.framework_module.value_or("")));
-    process::Outcome outcome = run_or_explain(plan.program, options);
+    const reporting::Verdict verdict = run_program(env, plan, settings, options);
     if (intermediate) intermediate->finish();
-    logging::info("the program exited with " + std::to_string(outcome.exit_code()));
-    return reporting::verdict_for_program(outcome);
+    return verdict;
 }
 
 }  // namespace optml::app
