@@ -12,8 +12,9 @@ What it measures, runs interleaved, median reported:
             program, against `aws s3 cp` followed by `tar -xzf` into an empty folder;
   upload    the same ~200 MB as a folder of files (8 x 20 MB, 40 x 1 MB, 100 x 4 kB, 1 empty)
             written into output/intermediate while the uploader runs, then flushed
-            (optml_sync_tests "[.benchmark]" drives toolkit/sync directly until train wires it
-            in), against `aws s3 cp --recursive` of the same folder.
+            (optml_sync_tests "[.benchmark]" drives toolkit/sync directly, so only the
+            uploader is timed, not a training program), against `aws s3 cp --recursive` of
+            the same folder.
 All traffic stays on 127.0.0.1. s3rver runs with its data in a temporary folder and is stopped
 by PID at the end, also on failure.
 """

@@ -1,9 +1,6 @@
 """sagemaker_s3_output through train: files written to output/intermediate reach the local
 s3rver under <s3_output>/<TRAINING_JOB_NAME>/output/intermediate/ with identical bytes, also
-files written just before the program exits, fails, or is stopped by SIGTERM.
-
-Skips (saying so) while train does not start toolkit/sync yet; the same uploader is tested
-directly in tests/unit/sync."""
+files written just before the program exits, fails, or is stopped by SIGTERM."""
 import hashlib
 import os
 import signal
@@ -57,12 +54,7 @@ class S3IntermediateSyncTest(S3TestCase, TrainTestCase):
         env = dict(CREDENTIALS, S3_ENDPOINT_URL=server.endpoint, TRAINING_JOB_NAME="job-1")
         return server, job, env
 
-    def skip_unless_wired(self, stderr):
-        if "uploading files completed in" not in stderr:
-            self.skipTest("train does not start toolkit/sync yet (the app wiring of issue 5 is pending)")
-
-    def check_uploaded(self, server, stderr):
-        self.skip_unless_wired(stderr)
+    def check_uploaded(self, server):
         for name, (size, seed) in EXPECTED.items():
             stored = server.get("bucket", "out/job-1/output/intermediate/" + name)
             self.assertIsNotNone(stored, name)
@@ -70,21 +62,17 @@ class S3IntermediateSyncTest(S3TestCase, TrainTestCase):
             self.assertEqual(hashlib.sha256(stored).hexdigest(),
                              hashlib.sha256(expected_bytes(size, seed)).hexdigest(), name)
 
-    def test_files_arrive_when_the_program_succeeds(self):
-        server, job, env = self.start_job("ok")
+    def run_to_end(self, mode, expected_code):
+        server, job, env = self.start_job(mode)
         code, _, stderr = job.run(self.train, env)
-        stderr = stderr.decode(errors="replace")
-        self.skip_unless_wired(stderr)
-        self.assertEqual(code, 0, stderr)
-        self.check_uploaded(server, stderr)
+        self.assertEqual(code, expected_code, stderr.decode(errors="replace"))
+        self.check_uploaded(server)
+
+    def test_files_arrive_when_the_program_succeeds(self):
+        self.run_to_end("ok", 0)
 
     def test_files_arrive_when_the_program_fails(self):
-        server, job, env = self.start_job("fail")
-        code, _, stderr = job.run(self.train, env)
-        stderr = stderr.decode(errors="replace")
-        self.skip_unless_wired(stderr)
-        self.assertEqual(code, 3, stderr)
-        self.check_uploaded(server, stderr)
+        self.run_to_end("fail", 3)
 
     def test_files_arrive_when_train_is_stopped_by_sigterm(self):
         import subprocess
@@ -100,10 +88,8 @@ class S3IntermediateSyncTest(S3TestCase, TrainTestCase):
         self.assertIn(b"ready", line)
         process.send_signal(signal.SIGTERM)
         _, stderr = process.communicate(timeout=120)
-        stderr = stderr.decode(errors="replace")
-        self.skip_unless_wired(stderr)
-        self.assertEqual(process.returncode, 128 + signal.SIGTERM, stderr)
-        self.check_uploaded(server, stderr)
+        self.assertEqual(process.returncode, 128 + signal.SIGTERM, stderr.decode(errors="replace"))
+        self.check_uploaded(server)
 
 
 if __name__ == "__main__":
