@@ -9,7 +9,7 @@ What it measures, each time through `train` (a scaffolded base dir, SM_STUDIO_LO
 and for the same program run directly, runs interleaved:
   start-up   wall time of a no-op .py program and of a no-op native program (helper_exit);
   RSS        train's peak RSS (VmHWM) while its program (helper_sleep) sleeps;
-  relay      200 MB of 100-byte lines (helper_lines) on stdout and on stderr, into /dev/null
+  relay      200 MB of 100-byte lines (helper_write, pattern "line") on stdout and on stderr, into /dev/null
              and into a pipe that this script drains and counts (every run must deliver
              exactly 200 MB: the relay must be lossless);
   exit       program exit -> exit of train: helper_exit_stamp writes CLOCK_MONOTONIC right
@@ -238,14 +238,27 @@ def run_to_end(processes, command, env, cwd):
     return elapsed
 
 
-def bench_startup(processes, train, job, direct_command, runs, warmup=3):
+def alternate(run_direct, run_train, runs, warmup):
+    """Runs direct and through-train measurements in turn (so drift hits both alike); returns
+    both lists without the warm-up runs."""
     direct, through_train = [], []
     for i in range(warmup + runs):
-        d = run_to_end(processes, direct_command, job.env, job.code)
-        t = run_to_end(processes, [train], job.env, job.root)
+        d, t = run_direct(), run_train()
         if i >= warmup:
-            direct.append(d * 1000)
-            through_train.append(t * 1000)
+            direct.append(d)
+            through_train.append(t)
+    return direct, through_train
+
+
+def added_latency(direct, through_train):
+    return {"direct_ms": summary(direct), "train_ms": summary(through_train),
+            "added_ms": statistics.median(through_train) - statistics.median(direct)}
+
+
+def bench_startup(processes, train, job, direct_command, runs, warmup=3):
+    direct, through_train = alternate(
+        lambda: run_to_end(processes, direct_command, job.env, job.code) * 1000,
+        lambda: run_to_end(processes, [train], job.env, job.root) * 1000, runs, warmup)
     result = {"direct_ms": summary(direct), "train_ms": summary(through_train),
               "overhead_ms": statistics.median(through_train) - statistics.median(direct),
               "paired_overhead_ms": summary([t - d for t, d in zip(through_train, direct)])}
@@ -339,11 +352,12 @@ def bench_relay(processes, train, jobs, helpers, runs, startup_overhead_ms):
     """startup_overhead_ms (train's own start-up and exit around a native no-op) is taken
     off train's time for the "net" ratio, which isolates the cost of moving the bytes."""
     results = {}
-    program = os.path.join(helpers, "helper_lines")
+    program = os.path.join(helpers, "helper_write")
     for stream in ("stdout", "stderr"):
-        job = jobs.make("helper_lines", program_file=program,
-                        hyperparameters=dict(QUIET, stream=stream, bytes=RELAY_BYTES))
-        direct_command = ["./helper_lines", stream, str(RELAY_BYTES)]
+        job = jobs.make("helper_write", program_file=program,
+                        hyperparameters=dict(QUIET, stream=stream, bytes=RELAY_BYTES,
+                                             pattern="line"))
+        direct_command = ["./helper_write", stream, str(RELAY_BYTES), "line"]
         for sink in ("devnull", "pipe"):
             direct, through_train, rss = [], [], []
             relay_run(processes, direct_command, job.env, job.code, stream, sink)  # warm-up
@@ -396,15 +410,9 @@ def exit_latency_run(processes, command, env, cwd):
 def bench_exit_latency(processes, train, jobs, helpers, runs, warmup=2):
     job = jobs.make("helper_exit_stamp",
                     program_file=os.path.join(helpers, "helper_exit_stamp"))
-    direct, through_train = [], []
-    for i in range(warmup + runs):
-        d = exit_latency_run(processes, ["./helper_exit_stamp"], job.env, job.code)
-        t = exit_latency_run(processes, [train], job.env, job.root)
-        if i >= warmup:
-            direct.append(d)
-            through_train.append(t)
-    return {"direct_ms": summary(direct), "train_ms": summary(through_train),
-            "added_ms": statistics.median(through_train) - statistics.median(direct)}
+    return added_latency(*alternate(
+        lambda: exit_latency_run(processes, ["./helper_exit_stamp"], job.env, job.code),
+        lambda: exit_latency_run(processes, [train], job.env, job.root), runs, warmup))
 
 
 def signal_latency_run(processes, command, env, cwd):
@@ -425,15 +433,9 @@ def signal_latency_run(processes, command, env, cwd):
 def bench_signal_latency(processes, train, jobs, helpers, runs, warmup=2):
     job = jobs.make("helper_sigterm_stamp",
                     program_file=os.path.join(helpers, "helper_sigterm_stamp"))
-    direct, through_train = [], []
-    for i in range(warmup + runs):
-        d = signal_latency_run(processes, ["./helper_sigterm_stamp"], job.env, job.code)
-        t = signal_latency_run(processes, [train], job.env, job.root)
-        if i >= warmup:
-            direct.append(d)
-            through_train.append(t)
-    return {"direct_ms": summary(direct), "train_ms": summary(through_train),
-            "added_ms": statistics.median(through_train) - statistics.median(direct)}
+    return added_latency(*alternate(
+        lambda: signal_latency_run(processes, ["./helper_sigterm_stamp"], job.env, job.code),
+        lambda: signal_latency_run(processes, [train], job.env, job.root), runs, warmup))
 
 
 # ----------------------------------------------------------------------------- report
@@ -542,7 +544,7 @@ def main():
     helpers = os.path.abspath(args.helpers)
     python = shutil.which("python3", path=CLEAN_PATH)
     for needed in [train] + [os.path.join(helpers, h) for h in (
-            "helper_exit", "helper_sleep", "helper_lines", "helper_exit_stamp",
+            "helper_exit", "helper_sleep", "helper_write", "helper_exit_stamp",
             "helper_sigterm_stamp")]:
         if not os.access(needed, os.X_OK):
             print(f"missing or not executable: {needed}", file=sys.stderr)
