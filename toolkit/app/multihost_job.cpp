@@ -5,8 +5,8 @@
 
 #include "toolkit/app/hostname_shim.hpp"
 #include "toolkit/app/program_search.hpp"
-#include "toolkit/app/started_program.hpp"
 #include "toolkit/app/rank_wrapper.hpp"
+#include "toolkit/app/started_program.hpp"
 #include "toolkit/cluster/job_status.hpp"
 #include "toolkit/cluster/port_wait.hpp"
 #include "toolkit/launchers/mpi_failure.hpp"
