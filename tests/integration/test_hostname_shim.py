@@ -26,7 +26,7 @@ class HostnameShimTest(TrainTestCase):
         else:
             self.fail(SHIM_NAME + " is neither beside train nor in lib/")
 
-    def preloaded(self, argv, host=None, cwd=None, extra_env=None):
+    def preloaded(self, argv, host=None, cwd=None, extra_env=None, announced=b""):
         env = {"PATH": "/usr/bin:/bin", "LD_PRELOAD": self.shim,
                # Sanitized helpers accept a preloaded library ahead of their runtime.
                "ASAN_OPTIONS": "verify_asan_link_order=0"}
@@ -35,8 +35,9 @@ class HostnameShimTest(TrainTestCase):
         env.update(extra_env or {})
         result = subprocess.run(argv, env=env, capture_output=True, timeout=30, cwd=cwd)
         self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertEqual(result.stderr, b"")
-        return result.stdout.decode().splitlines()
+        self.assertEqual(result.stderr, announced)
+        self.assertTrue(result.stdout.startswith(announced), result.stdout)
+        return result.stdout[len(announced):].decode().splitlines()
 
     def hostname(self, host=None, length=None):
         argv = [self.helper("helper_hostname")] + ([str(length)] if length is not None else [])
@@ -76,7 +77,8 @@ class HostnameShimTest(TrainTestCase):
                                   "network_interface_name": "eth0"})
         lines = self.preloaded([self.train, "--mpi-rank", "--", self.helper("helper_hostname")],
                                "algo-1", cwd=job.root,
-                               extra_env={"SAGEMAKER_BASE_DIR": job.base})
+                               extra_env={"SAGEMAKER_BASE_DIR": job.base},
+                               announced=b"optml-rank-host algo-3\n")
         self.assertEqual(lines, ["gethostname=0 algo-3", "nodename=algo-3", "guard=intact"])
 
 

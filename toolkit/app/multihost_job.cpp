@@ -11,6 +11,7 @@
 #include "toolkit/cluster/port_wait.hpp"
 #include "toolkit/launchers/mpi_failure.hpp"
 #include "toolkit/launchers/mpi_plan.hpp"
+#include "toolkit/launchers/rank_host_tagger.hpp"
 #include "toolkit/logging/log.hpp"
 #include "toolkit/process/helper_process.hpp"
 
@@ -70,15 +71,22 @@ reporting::Verdict lead(const launchers::MpiPlan& plan, const config::Settings& 
     const process::Command mpirun = resolved_on_path(*plan.mpirun);
     logging::info("starting mpirun: " + std::to_string(plan.num_processes) + " ranks on " +
                   std::to_string(plan.hosts.size()) + " hosts");
-    process::Outcome outcome = process::run_supervised(mpirun, supervision);
+    launchers::RankHostTagger stdout_tags;
+    launchers::RankHostTagger stderr_tags;
+    process::SupervisorOptions tagged = supervision;
+    tagged.stdout_filter = &stdout_tags;
+    tagged.stderr_filter = &stderr_tags;
+    process::Outcome outcome = process::run_supervised(mpirun, tagged);
     status.announce(outcome.succeeded(), plan.hosts.size() - 1, kLateWorkerGrace);
     sshd.stop(kSshdStopGrace);
     require_started(outcome, "mpirun (" + mpirun.executable + ")");
     logging::info("mpirun exited with " + std::to_string(outcome.exit_code()));
     if (outcome.succeeded()) return reporting::success();
 
+    launchers::RankHosts rank_hosts = stderr_tags.hosts();
+    rank_hosts.insert(stdout_tags.hosts().begin(), stdout_tags.hosts().end());
     const launchers::RankFailure failure =
-        launchers::find_failed_rank(outcome.stderr_tail, plan.rank_hosts);
+        launchers::find_failed_rank(outcome.stderr_tail, rank_hosts);
     outcome.stderr_tail = launchers::untagged(outcome.stderr_tail);
     const std::string rank = launchers::describe(failure);
     return reporting::verdict_for_distributed_program(

@@ -9,7 +9,8 @@ namespace optml::launchers {
 namespace {
 
 struct TaggedLine {
-    long long rank = -1;
+    RankId id;
+    std::string_view host;
     std::string_view text;
 };
 
@@ -31,19 +32,10 @@ std::optional<long long> number_at(std::string_view text) {
     return value;
 }
 
-// "[1,2]<stderr>:text" (or <stdout>): rank 2, "text".
 std::optional<TaggedLine> parse_tag(std::string_view line) {
-    if (!line.starts_with('[')) return std::nullopt;
-    const auto comma = line.find(',');
-    const auto close = line.find("]<");
-    if (comma == std::string_view::npos || close == std::string_view::npos || comma > close) {
-        return std::nullopt;
-    }
-    const auto colon = line.find(">:", close);
-    if (colon == std::string_view::npos) return std::nullopt;
-    auto rank = number_at(line.substr(comma + 1, close - comma - 1));
-    if (!rank) return std::nullopt;
-    return TaggedLine{*rank, line.substr(colon + 2)};
+    const std::optional<MpiTag> tag = parse_mpi_tag(line);
+    if (!tag) return std::nullopt;
+    return TaggedLine{tag->id, tag->host, line.substr(tag->length)};
 }
 
 // "ValueError: boom", "mpi4py.MPI.Exception: ...", "KeyboardInterrupt": a Python exception line.
@@ -69,16 +61,17 @@ std::optional<long long> rank_after(std::string_view line, std::string_view mark
 
 }  // namespace
 
-RankFailure find_failed_rank(std::string_view stderr_tail,
-                             const std::vector<std::string>& rank_hosts) {
+RankFailure find_failed_rank(std::string_view stderr_tail, const RankHosts& rank_hosts) {
     RankFailure failure;
-    std::map<long long, std::string_view> last_line;
+    std::map<long long, TaggedLine> last_line;
+    std::optional<RankId> failed;
     std::optional<long long> named_by_mpirun;
     for (const std::string_view line : lines_of(stderr_tail)) {
         if (auto tagged = parse_tag(line)) {
-            if (!tagged->text.empty()) last_line[tagged->rank] = tagged->text;
-            if (!failure.rank && is_exception_line(tagged->text)) {
-                failure.rank = tagged->rank;
+            if (!tagged->text.empty()) last_line[tagged->id.rank] = *tagged;
+            if (!failed && is_exception_line(tagged->text)) {
+                failed = tagged->id;
+                failure.host = std::string(tagged->host);
                 failure.error_line = std::string(tagged->text);
             }
             continue;
@@ -96,15 +89,20 @@ RankFailure find_failed_rank(std::string_view stderr_tail,
             }
         }
     }
-    if (!failure.rank && named_by_mpirun) {
-        failure.rank = named_by_mpirun;
+    if (!failed && named_by_mpirun) {
+        // mpirun's notices name ranks of the job it started, local job 1.
+        failed = RankId{1, *named_by_mpirun};
         if (auto found = last_line.find(*named_by_mpirun); found != last_line.end()) {
-            failure.error_line = std::string(found->second);
+            failure.error_line = std::string(found->second.text);
+            failure.host = std::string(found->second.host);
         }
     }
-    if (failure.rank && *failure.rank >= 0 &&
-        static_cast<std::size_t>(*failure.rank) < rank_hosts.size()) {
-        failure.host = rank_hosts[static_cast<std::size_t>(*failure.rank)];
+    if (!failed) return failure;
+    failure.rank = failed->rank;
+    if (failure.host.empty()) {
+        if (auto known = rank_hosts.find(*failed); known != rank_hosts.end()) {
+            failure.host = known->second;
+        }
     }
     return failure;
 }

@@ -5,22 +5,25 @@
 #include <string_view>
 #include <vector>
 
+#include "toolkit/launchers/mpi_tag.hpp"
+
 namespace optml::launchers {
 
 // Which rank made an MPI job fail, read from mpirun's stderr (--tag-output lines
-// "[job,rank]<stderr>:text", MPI_ABORT and non-zero-exit notices).
+// "[job,rank]<stderr>:text", also with a "[host]" before them, MPI_ABORT and non-zero-exit
+// notices).
 struct RankFailure {
     std::optional<long long> rank;
-    std::string host;        // from MpiPlan::rank_hosts; empty when unknown
+    std::string host;        // from the rank's tags or announcement; empty when unknown
     std::string error_line;  // the rank's exception line, else its last stderr line
 };
 
 // The first rank that printed a Python exception, else the rank mpirun names as having
-// called MPI_ABORT or exited non-zero.
-RankFailure find_failed_rank(std::string_view stderr_tail,
-                             const std::vector<std::string>& rank_hosts);
+// called MPI_ABORT or exited non-zero. `rank_hosts` names the host of a rank whose lines in
+// the tail carry none.
+RankFailure find_failed_rank(std::string_view stderr_tail, const RankHosts& rank_hosts);
 
-// The tail with the "[job,rank]<stderr>:" tags removed, so the failure text shows the
+// The tail with the "[host][job,rank]<stderr>:" tags removed, so the failure text shows the
 // program's own lines (the summary already names the rank).
 std::string untagged(std::string_view stderr_tail);
 

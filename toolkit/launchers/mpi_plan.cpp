@@ -1,7 +1,6 @@
 #include "toolkit/launchers/mpi_plan.hpp"
 
 #include <algorithm>
-#include <array>
 
 #include "toolkit/launchers/distribution_hosts.hpp"
 #include "toolkit/launchers/environment_list.hpp"
@@ -15,11 +14,6 @@
 namespace optml::launchers {
 
 namespace {
-
-// Options after which ranks no longer land on hosts[r / processes_per_host].
-constexpr std::array<std::string_view, 7> kPlacementKeys = {
-    "host", "hostfile", "np", "map-by", "rank-by", "npernode", "npersocket",
-};
 
 std::string host_list(const std::vector<std::string>& hosts, long long processes_per_host) {
     std::string list;
@@ -85,24 +79,6 @@ std::vector<std::string> default_words(const config::TrainingEnv& env,
         words.insert(words.end(), {"-x", "LD_PRELOAD=" + *options.hostname_shim});
     }
     return words;
-}
-
-bool placement_changed(const std::vector<MpiOption>& custom) {
-    return std::any_of(custom.begin(), custom.end(), [](const MpiOption& option) {
-        return std::find(kPlacementKeys.begin(), kPlacementKeys.end(), option.key) !=
-               kPlacementKeys.end();
-    });
-}
-
-std::vector<std::string> rank_hosts(const std::vector<std::string>& hosts,
-                                    long long processes_per_host, long long num_processes) {
-    auto slots = static_cast<long long>(hosts.size()) * processes_per_host;
-    if (num_processes > slots) return {};  // mpirun refuses to oversubscribe by default
-    std::vector<std::string> placement;
-    for (long long rank = 0; rank < num_processes; ++rank) {
-        placement.push_back(hosts[static_cast<std::size_t>(rank / processes_per_host)]);
-    }
-    return placement;
 }
 
 std::vector<std::string> rank_command(const entry::LaunchPlan& launch, const MpiOptions& options) {
@@ -178,9 +154,6 @@ MpiPlan plan_mpi(const config::TrainingEnv& env, const entry::LaunchPlan& launch
     mpirun.env = program_environment;
     mpirun.cwd = launch.program.cwd;  // remote ranks start in mpirun's cwd too
 
-    if (!placement_changed(custom)) {
-        plan.rank_hosts = rank_hosts(plan.hosts, plan.processes_per_host, plan.num_processes);
-    }
     if (plan.is_leader()) {
         plan.wait.hosts.assign(plan.hosts.begin() + 1, plan.hosts.end());
         plan.wait.timeout = options.workers_timeout;

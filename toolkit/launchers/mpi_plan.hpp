@@ -17,7 +17,8 @@ struct MpiOptions {
     int ssh_port = 22;
     // Put before the program on every rank. mpirun gives all ranks the leader's values, so the
     // wrapper, running on the rank's own host, sets SM_CURRENT_HOST and CURRENT_HOST from that
-    // host's resourceconfig.json and execs the rest of its argv (no shell). Empty: no wrapper.
+    // host's resourceconfig.json, announces the host (rank_host_tagger.hpp) and execs the rest
+    // of its argv (no shell). Empty: no wrapper.
     std::vector<std::string> rank_wrapper;
     // The gethostname() shim ranks load (LD_PRELOAD), so code asking the OS for its host name
     // gets algo-N as in the reference. Unset: no shim.
@@ -51,9 +52,6 @@ struct MpiPlan {
     // Worker: how long the leader's job may take to reach this host (its orted appearing).
     std::chrono::seconds job_start_timeout{0};
     std::optional<process::Command> mpirun;  // leader only
-    // rank_hosts[r] is where rank r runs, for naming a failing rank's host; empty when the
-    // custom options change placement (hosts, -np, mapping) and it cannot be known in advance.
-    std::vector<std::string> rank_hosts;
     // Every variable mpirun exports to ranks ("-x"), in command-line order. The job's own
     // (SM_*, credentials, ...) go by name only: mpirun's environment holds their values, so
     // none appears on a command line or in a file.

@@ -14,7 +14,7 @@ namespace optml::process {
 namespace {
 
 // What the child writes to the report pipe when it cannot exec; 8 bytes are written atomically.
-enum class FailedStep : int { ProcessGroup = 1, Stderr, Chdir, Exec, ShellFallback };
+enum class FailedStep : int { ProcessGroup = 1, Stdout, Stderr, Chdir, Exec, ShellFallback };
 
 struct ChildReport {
     FailedStep step;
@@ -33,7 +33,7 @@ char* exec_arg(const std::string& text) {
 }
 
 // Runs in the forked child: async-signal-safe calls only.
-[[noreturn]] void exec_child(const ExecPlan& plan, int stderr_fd, int report_fd,
+[[noreturn]] void exec_child(const ExecPlan& plan, int stdout_fd, int stderr_fd, int report_fd,
                              const sigset_t& child_mask) {
     if (setpgid(0, 0) != 0) {
         report_failure(report_fd, FailedStep::ProcessGroup, errno);
@@ -45,8 +45,11 @@ char* exec_arg(const std::string& text) {
         sigaction(signal_number, &default_action, nullptr);
     }
     sigprocmask(SIG_SETMASK, &child_mask, nullptr);
-    // stderr_fd is above 2 (make_pipe), so dup2 makes a distinct descriptor without
-    // close-on-exec while the original still closes at exec.
+    // Both fds are above 2 (make_pipe), so dup2 makes distinct descriptors without
+    // close-on-exec while the originals still close at exec.
+    if (stdout_fd >= 0 && dup2(stdout_fd, STDOUT_FILENO) < 0) {
+        report_failure(report_fd, FailedStep::Stdout, errno);
+    }
     if (dup2(stderr_fd, STDERR_FILENO) < 0) {
         report_failure(report_fd, FailedStep::Stderr, errno);
     }
@@ -69,6 +72,8 @@ std::string describe(const ChildReport& report, const ExecPlan& plan) {
     switch (report.step) {
         case FailedStep::ProcessGroup:
             return "cannot create a process group: " + reason;
+        case FailedStep::Stdout:
+            return "cannot attach stdout: " + reason;
         case FailedStep::Stderr:
             return "cannot attach stderr: " + reason;
         case FailedStep::Chdir:
@@ -128,14 +133,15 @@ ExecPlan::ExecPlan(const Command& command)
     shell_argv_.insert(shell_argv_.end(), argv_.begin() + 1, argv_.end());
 }
 
-SpawnResult spawn_program(const ExecPlan& plan, int stderr_fd, const sigset_t& child_mask) {
+SpawnResult spawn_program(const ExecPlan& plan, int stdout_fd, int stderr_fd,
+                          const sigset_t& child_mask) {
     Pipe report_pipe = make_pipe();
     const pid_t pid = fork();
     if (pid < 0) {
         throw_supervision_error("cannot fork", errno);
     }
     if (pid == 0) {
-        exec_child(plan, stderr_fd, report_pipe.write_end.get(), child_mask);
+        exec_child(plan, stdout_fd, stderr_fd, report_pipe.write_end.get(), child_mask);
     }
     // The child does the same; doing it here too means the group exists whichever runs first.
     // EACCES (the child already exec'd) and the like are harmless.

@@ -45,9 +45,11 @@ struct SpawnResult {
 };
 
 // Forks; the child leads a new process group, gets default dispositions for the supervised
-// signals and `child_mask`, writes stderr to `stderr_fd`, changes directory and execs. Returns
+// signals and `child_mask`, writes stderr to `stderr_fd` and stdout to `stdout_fd` (-1: train's
+// own stdout), changes directory and execs. Returns
 // once exec succeeded or failed (a failed child is already reaped). Throws errors::Error
 // (Supervision) when it cannot fork.
-SpawnResult spawn_program(const ExecPlan& plan, int stderr_fd, const sigset_t& child_mask);
+SpawnResult spawn_program(const ExecPlan& plan, int stdout_fd, int stderr_fd,
+                          const sigset_t& child_mask);
 
 }  // namespace optml::process

@@ -3,7 +3,8 @@
 // also the loop's only clock. The loop alone reaps (waitpid(-1): orphans adopted by a PID 1 or
 // subreaper train too), forwards signals to the program's process group, enforces the stop
 // deadline and, once the program exited, terminates what is left of its group (TERM, then KILL).
-// A relay thread, started with the mask blocked, only copies stderr; it is joined, bounded, last.
+// Relay threads, started with the mask blocked, only copy output (stderr, and stdout when it is
+// filtered); they are joined, bounded, last.
 #include "toolkit/process/supervisor.hpp"
 
 #include <signal.h>
@@ -20,9 +21,9 @@
 #include "toolkit/errors/error.hpp"
 #include "toolkit/process/oom_counter.hpp"
 #include "toolkit/process/os_error.hpp"
+#include "toolkit/process/output_relay.hpp"
 #include "toolkit/process/signal_set.hpp"
 #include "toolkit/process/spawn.hpp"
-#include "toolkit/process/stderr_relay.hpp"
 #include "toolkit/process/unique_fd.hpp"
 
 namespace optml::process {
@@ -193,14 +194,27 @@ Outcome run_supervised(const Command& command, const SupervisorOptions& options)
     const ExecPlan plan(command);
     const std::optional<long long> oom_kills_before = read_oom_kill_count();
     Pipe stderr_pipe = make_pipe();
+    std::optional<Pipe> stdout_pipe;
+    if (options.stdout_filter != nullptr) {
+        stdout_pipe = make_pipe();
+    }
     const WaitableChildren waitable;
     const SignalBlock block;
-    StderrRelay relay(std::move(stderr_pipe.read_end), options.stderr_tail_bytes);
-    const SpawnResult spawned =
-        spawn_program(plan, stderr_pipe.write_end.get(), block.child_mask());
-    // From now on the program (and what it spawns) holds the only write ends: EOF on the
-    // relay means they are all done with stderr.
+    OutputRelay stderr_relay(std::move(stderr_pipe.read_end), STDERR_FILENO,
+                             options.stderr_tail_bytes, options.stderr_filter);
+    std::optional<OutputRelay> stdout_relay;
+    if (stdout_pipe) {
+        stdout_relay.emplace(std::move(stdout_pipe->read_end), STDOUT_FILENO, 0,
+                             options.stdout_filter);
+    }
+    const SpawnResult spawned = spawn_program(plan, stdout_pipe ? stdout_pipe->write_end.get() : -1,
+                                              stderr_pipe.write_end.get(), block.child_mask());
+    // From now on the program (and what it spawns) holds the only write ends: EOF on a
+    // relay means they are all done with that stream.
     stderr_pipe.write_end.reset();
+    if (stdout_pipe) {
+        stdout_pipe->write_end.reset();
+    }
 
     Outcome outcome;
     int wait_status = spawned.wait_status;
@@ -215,7 +229,11 @@ Outcome run_supervised(const Command& command, const SupervisorOptions& options)
         const std::optional<long long> oom_kills_after = read_oom_kill_count();
         outcome.out_of_memory = oom_kills_after && *oom_kills_after > *oom_kills_before;
     }
-    outcome.stderr_tail = relay.finish(options.cleanup_timeout);
+    const auto relays_deadline = after(Clock::now(), options.cleanup_timeout);
+    outcome.stderr_tail = stderr_relay.finish(relays_deadline);
+    if (stdout_relay) {
+        stdout_relay->finish(relays_deadline);
+    }
     discard_pending(block.unwanted_after_run(), spawned.pid);
     return outcome;
 }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "toolkit/process/command.hpp"
+#include "toolkit/process/line_filter.hpp"
 
 namespace optml::process {
 
@@ -17,6 +18,11 @@ struct SupervisorOptions {
     std::chrono::milliseconds cleanup_timeout{std::chrono::seconds(2)};
     // How many trailing bytes of the program's stderr are kept for the failure reason.
     std::size_t stderr_tail_bytes = 16 * 1024;
+    // Rewrite the program's output line by line (both must outlive run_supervised). With a
+    // stdout filter stdout is relayed through a pipe too; without one it is inherited, which
+    // costs nothing. stderr_tail then holds the rewritten text.
+    LineFilter* stdout_filter = nullptr;
+    LineFilter* stderr_filter = nullptr;
 };
 
 struct Outcome {
@@ -37,8 +43,9 @@ struct Outcome {
 // Runs one program to completion under a single signal loop that owns all reaping:
 // signals are blocked before fork and restored in the child; the child leads its own process
 // group; SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 sent to train are forwarded to
-// that group; stdout is inherited; stderr is relayed byte for byte through a pipe while its
-// tail is kept. Throws errors::Error(Supervision) when it cannot fork or create pipes.
+// that group; stdout is inherited (unless filtered); stderr is relayed byte for byte (or
+// through its filter) while its tail is kept. Throws errors::Error(Supervision) when it cannot fork
+// or create pipes.
 Outcome run_supervised(const Command& command, const SupervisorOptions& options = {});
 
 // Makes this process a child subreaper (unless it is PID 1, which already adopts orphans),

@@ -125,7 +125,6 @@ TEST_CASE("the leader runs mpirun with the documented defaults and the job's var
                                        "PATH", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
                                        "AWS_REGION", "SM_HOSTS", "SM_CURRENT_HOST",
                                        "SAGEMAKER_JOB_NAME", "CURRENT_HOST", "PYTHONPATH"});
-    CHECK(plan.rank_hosts == Words{"algo-1", "algo-1", "algo-2", "algo-2", "algo-3", "algo-3"});
 }
 
 TEST_CASE("the leader starts sshd and waits for every worker's sshd") {
@@ -157,7 +156,6 @@ TEST_CASE("a worker starts sshd, waits for the leader and runs no mpirun") {
     CHECK(plan.wait.port == 22);
     CHECK(plan.wait.timeout == std::chrono::seconds(90));
     CHECK(plan.job_start_timeout == std::chrono::seconds(90));
-    CHECK(plan.rank_hosts.size() == 6);
 }
 
 TEST_CASE("custom options replace defaults and add the rest before the job's variables") {
@@ -179,20 +177,6 @@ TEST_CASE("custom options replace defaults and add the rest before the job's var
                 "-x", "AWS_ACCESS_KEY_ID", "-x", "AWS_SECRET_ACCESS_KEY", "-x", "AWS_REGION", "-x",
                 "SM_CURRENT_HOST", "-x", "SAGEMAKER_JOB_NAME", "-x", "CURRENT_HOST", "-x",
                 "PYTHONPATH", "/usr/bin/python3", "-m", "mpi4py", "train.py", "--lr", "0.1"});
-    CHECK(plan.rank_hosts == Words{"algo-1", "algo-2", "algo-3"});
-}
-
-TEST_CASE("custom placement options make rank hosts unknown") {
-    for (const char* custom : {"-np 2", "--map-by node", "-H algo-1:4", "--hostfile /h"}) {
-        INFO(custom);
-        std::string hyperparameters =
-            std::string(
-                R"({"sagemaker_mpi_enabled": "true", "sagemaker_mpi_custom_mpi_options": "\")") +
-            custom + R"(\""})";
-        auto plan = plan_mpi(job(hyperparameters.c_str(), hosts_config("algo-1").c_str()),
-                             launchers::testing::python_program(kProgramEnvironment));
-        CHECK(plan.rank_hosts.empty());
-    }
 }
 
 TEST_CASE("sagemaker_mpi_num_processes sets -np") {
@@ -204,7 +188,6 @@ TEST_CASE("sagemaker_mpi_num_processes sets -np") {
     REQUIRE(plan.mpirun);
     CHECK(Words(plan.mpirun->argv.begin(), plan.mpirun->argv.begin() + 5) ==
           Words{"mpirun", "--host", "algo-1:2,algo-2:2,algo-3:2", "-np", "4"});
-    CHECK(plan.rank_hosts == Words{"algo-1", "algo-1", "algo-2", "algo-2"});
 }
 
 TEST_CASE("processes per host fall back to the GPUs") {

@@ -1,4 +1,4 @@
-#include "toolkit/process/stderr_relay.hpp"
+#include "toolkit/process/output_relay.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -33,7 +33,7 @@ bool write_all(int fd, const char* data, std::size_t length) {
             continue;
         }
         if (n < 0 && errno == EAGAIN) {
-            // Someone made fd 2 non-blocking: wait for room instead of spinning or dropping.
+            // Someone made the sink non-blocking: wait for room instead of spinning or dropping.
             pollfd writable{fd, POLLOUT, 0};
             if (poll(&writable, 1, -1) < 0 && errno != EINTR) {
                 return false;
@@ -50,8 +50,12 @@ bool write_all(int fd, const char* data, std::size_t length) {
 
 }  // namespace
 
-StderrRelay::StderrRelay(UniqueFd source, std::size_t tail_bytes)
-    : source_(std::move(source)), tail_(tail_bytes), buffer_(chunk_bytes) {
+OutputRelay::OutputRelay(UniqueFd source, int sink, std::size_t tail_bytes, LineFilter* filter)
+    : source_(std::move(source)),
+      sink_(sink),
+      filter_(filter),
+      tail_(tail_bytes),
+      buffer_(chunk_bytes) {
     fcntl(source_.get(), F_SETPIPE_SZ, pipe_bytes);
     Pipe stop = make_pipe();
     stop_read_ = std::move(stop.read_end);
@@ -59,32 +63,32 @@ StderrRelay::StderrRelay(UniqueFd source, std::size_t tail_bytes)
     try {
         thread_ = std::thread([this] { run(); });
     } catch (const std::system_error& error) {
-        throw_supervision_error("cannot start the stderr relay", error.code().value());
+        throw_supervision_error("cannot start the output relay", error.code().value());
     }
 }
 
-StderrRelay::~StderrRelay() {
+OutputRelay::~OutputRelay() {
     stop_and_join();
 }
 
-std::string StderrRelay::finish(std::chrono::milliseconds eof_timeout) {
+std::string OutputRelay::finish(std::chrono::steady_clock::time_point eof_deadline) {
     {
         std::unique_lock lock(mutex_);
-        finished_changed_.wait_for(lock, eof_timeout, [this] { return finished_; });
+        finished_changed_.wait_until(lock, eof_deadline, [this] { return finished_; });
     }
     stop_and_join();
     return tail_.str();
 }
 
-void StderrRelay::stop_and_join() {
+void OutputRelay::stop_and_join() {
     if (thread_.joinable()) {
         stop_write_.reset();  // POLLHUP on stop_read_
         thread_.join();
     }
 }
 
-void StderrRelay::run() noexcept {
-    // A write to a closed fd 2 must fail with EPIPE, not kill train; SIGPIPE from write is
+void OutputRelay::run() noexcept {
+    // A write to a closed sink must fail with EPIPE, not kill train; SIGPIPE from write is
     // directed at the writing thread, so blocking it here is enough.
     sigset_t pipe_signal;
     sigemptyset(&pipe_signal);
@@ -93,11 +97,18 @@ void StderrRelay::run() noexcept {
 
     pollfd fds[2] = {{source_.get(), POLLIN, 0}, {stop_read_.get(), POLLIN, 0}};
     for (;;) {
-        if (poll(fds, 2, -1) < 0) {
+        const int timeout =
+            partial_line_.empty() ? -1 : static_cast<int>(partial_line_wait.count());
+        const int ready = poll(fds, 2, timeout);
+        if (ready < 0) {
             if (errno == EINTR) {
                 continue;
             }
             break;
+        }
+        if (ready == 0) {
+            pass_partial_line();
+            continue;
         }
         // Stop is checked first so a program that never stops writing cannot keep us here.
         if (fds[1].revents != 0) {
@@ -108,6 +119,7 @@ void StderrRelay::run() noexcept {
             break;
         }
     }
+    pass_partial_line();
     {
         std::lock_guard lock(mutex_);
         finished_ = true;
@@ -116,7 +128,7 @@ void StderrRelay::run() noexcept {
 }
 
 // One read and its copy; false at EOF or when the pipe fails.
-bool StderrRelay::relay_available() {
+bool OutputRelay::relay_available() {
     const ssize_t n = read(source_.get(), buffer_.data(), buffer_.size());
     if (n > 0) {
         take(buffer_.data(), static_cast<std::size_t>(n));
@@ -127,7 +139,7 @@ bool StderrRelay::relay_available() {
 
 // Copies what the pipe holds when the stop comes, but no more than one pipe's capacity: bytes
 // written before the program exited are all in there, while a daemon still writing is cut off.
-void StderrRelay::drain_buffered() {
+void OutputRelay::drain_buffered() {
     const int flags = fcntl(source_.get(), F_GETFL);
     if (flags < 0 || fcntl(source_.get(), F_SETFL, flags | O_NONBLOCK) < 0) {
         return;
@@ -145,10 +157,54 @@ void StderrRelay::drain_buffered() {
     }
 }
 
-void StderrRelay::take(const char* data, std::size_t length) {
+void OutputRelay::take(const char* data, std::size_t length) {
+    if (filter_ == nullptr) {
+        emit(data, length);
+        return;
+    }
+    take_lines(std::string_view(data, length));
+    emit(filtered_.data(), filtered_.size());
+    filtered_.clear();
+}
+
+// Hands the filter every line completed by `data`; the start of an unfinished one waits.
+void OutputRelay::take_lines(std::string_view data) {
+    while (!data.empty()) {
+        const std::size_t newline = data.find('\n');
+        if (newline == std::string_view::npos) {
+            partial_line_.append(data);
+            if (partial_line_.size() >= longest_held_line) {
+                filter_->rewrite(partial_line_, filtered_);
+                partial_line_.clear();
+            }
+            return;
+        }
+        const std::string_view line = data.substr(0, newline + 1);
+        if (partial_line_.empty()) {
+            filter_->rewrite(line, filtered_);
+        } else {
+            partial_line_.append(line);
+            filter_->rewrite(partial_line_, filtered_);
+            partial_line_.clear();
+        }
+        data.remove_prefix(newline + 1);
+    }
+}
+
+void OutputRelay::pass_partial_line() {
+    if (partial_line_.empty()) {
+        return;
+    }
+    filter_->rewrite(partial_line_, filtered_);
+    partial_line_.clear();
+    emit(filtered_.data(), filtered_.size());
+    filtered_.clear();
+}
+
+void OutputRelay::emit(const char* data, std::size_t length) {
     tail_.append(data, length);
     if (!sink_failed_) {
-        sink_failed_ = !write_all(STDERR_FILENO, data, length);
+        sink_failed_ = !write_all(sink_, data, length);
     }
 }
 
