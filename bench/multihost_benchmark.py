@@ -21,10 +21,18 @@ stamps again and _exits. All hosts share the machine's monotonic clock (no time 
 The by-hand command is the one the leader's train ran (argv, environment and working directory
 read from /proc during a warm-up run), started on the leader host with sshd running by hand on
 every host. Runs alternate (train, by hand, train, ...) so the machine's load weighs on both. Waits are on pidfds and files with deadlines; no fixed sleeps.
+
+A second phase measures output: every rank writes --output-mb MB of 100-byte lines to stdout
+before the barrier, and the figure is the leader's wall time (its start -> its exit), train
+against by hand. Through train the leader relays mpirun's stdout, mends the lines mpirun split
+into 4 KiB chunks and puts each rank's host into its tags; by hand mpirun writes straight to
+the log file. Both logs must hold every payload byte; through train every line must be whole
+behind "[algo-N][1,R]<stdout>:"; by hand the share of lines mpirun split is reported.
 """
 import argparse
 import json
 import os
+import re
 import select
 import signal
 import statistics
@@ -40,8 +48,11 @@ import simulated_hosts  # noqa: E402
 DEADLINE_S = 60.0  # no single run may take longer
 REFERENCE_TEARDOWN_S = 30.0  # the reference sleeps a fixed 30 s on its leader and workers
 PAYLOAD_NAME = "stamps.py"
-PAYLOAD = r'''# Stamps CLOCK_MONOTONIC (ns) into this host's model dir at start and right before exiting.
+LINE = b"x" * 99 + b"\n"
+PAYLOAD = r'''# Stamps CLOCK_MONOTONIC (ns) into this host's model dir at start and right before exiting;
+# with --output_bytes N it writes N bytes of 100-byte lines to stdout in between.
 import os
+import sys
 import time
 
 
@@ -52,7 +63,18 @@ def stamp(kind):
         f.write(str(now))
 
 
+def output_bytes():
+    args = sys.argv[1:]
+    return int(args[args.index("--output_bytes") + 1]) if "--output_bytes" in args else 0
+
+
 stamp("start")
+lines = output_bytes() // 100
+chunk = b"x" * 99 + b"\n"
+for _ in range(lines // 650):
+    sys.stdout.buffer.write(chunk * 650)
+sys.stdout.buffer.write(chunk * (lines % 650))
+sys.stdout.buffer.flush()
 from mpi4py import MPI  # noqa: E402
 
 MPI.COMM_WORLD.Barrier()
@@ -156,9 +178,11 @@ class Bench:
                        deadline_s=5.0)
 
     # --- the job ------------------------------------------------------------------------------
-    def write_jobs(self):
+    def write_jobs(self, output_bytes=0):
         hyperparameters = {"sagemaker_program": PAYLOAD_NAME, "sagemaker_mpi_enabled": True,
                            "sagemaker_mpi_num_of_processes_per_host": 1}
+        if output_bytes:
+            hyperparameters["output_bytes"] = output_bytes
         for host in self.cluster.hosts:
             self.cluster.write_job(host, hyperparameters, {PAYLOAD_NAME: PAYLOAD},
                                    mpi_job.resources(host, self.cluster.hosts))
@@ -210,6 +234,7 @@ class Bench:
                     raise BenchError("train failed on %s:\n%s" % (host, f.read()[-3000:]))
         last_rank_exit = max(self.stamps("exit"))
         figures = {
+            "wall_ms": (exited[self.leader] - started) / 1e6,
             "startup_ms": (min(self.stamps("start")) - started) / 1e6,
             "teardown_all_ms": (max(exited.values()) - last_rank_exit) / 1e6,
             "teardown_leader_ms": (exited[self.leader] - last_rank_exit) / 1e6,
@@ -291,12 +316,65 @@ class Bench:
         if mpirun.returncode != 0:
             with open(mpirun.log_path, errors="replace") as f:
                 raise BenchError("mpirun by hand failed:\n" + f.read()[-3000:])
-        return {"startup_ms": (min(self.stamps("start")) - started) / 1e6,
+        return {"wall_ms": (exited - started) / 1e6,
+                "startup_ms": (min(self.stamps("start")) - started) / 1e6,
                 "teardown_ms": (exited - max(self.stamps("exit"))) / 1e6}
+
+    def whole_lines(self, log_path, tag):
+        """How many of each rank's lines the leader's log holds whole behind one tag."""
+        with open(log_path, "rb") as f:
+            log = f.read()
+        counts = []
+        for rank, host in enumerate(self.cluster.hosts):
+            expected_tag = tag.format(host=host, rank=rank).encode()
+            counts.append(len(re.findall(b"^" + re.escape(expected_tag + LINE), log,
+                                         re.MULTILINE)))
+        # Every payload byte arrived, split or not (mpirun's own lines are untagged).
+        payload = sum(line.count(b"x") for line in log.split(b"\n")
+                      if re.match(rb"(\[[^\]]+\])?\[1,\d+\]<stdout>:", line))
+        return counts, payload
 
 
 def medians(samples):
     return {key: statistics.median(s[key] for s in samples) for key in samples[0]}
+
+
+def output_phase(bench, mb_per_rank, runs):
+    """Median leader wall times with every rank writing `mb_per_rank` MB; None when skipped."""
+    if mb_per_rank <= 0 or runs <= 0:
+        return None
+    output_bytes = mb_per_rank * 1000 * 1000
+    lines_per_rank = output_bytes // len(LINE)
+    bench.write_jobs(output_bytes)
+    # The ranks' command line changed (the new hyperparameter): read it again while warming up.
+    _, command = bench.train_run(100, capture=True)
+    bench.by_hand_cycle(100, command)
+    train_walls, by_hand_walls = [], []
+    payload_bytes = len(bench.cluster.hosts) * lines_per_rank * (len(LINE) - 1)
+    by_hand_whole = []
+    for index in range(101, 101 + runs):
+        figures, _ = bench.train_run(index)
+        whole, payload = bench.whole_lines(os.path.join(bench.cluster.root, "%s.train.%d.log" % (
+            bench.leader, index)), "[{host}][1,{rank}]<stdout>:")
+        if whole != [lines_per_rank] * len(whole) or payload != payload_bytes:
+            raise BenchError("through train, whole lines per rank %s of %d, payload %d of %d"
+                             % (whole, lines_per_rank, payload, payload_bytes))
+        manual = bench.by_hand_cycle(index, command)
+        whole, payload = bench.whole_lines(os.path.join(bench.cluster.root, "%s.mpirun.%d.log" % (
+            bench.leader, index)), "[1,{rank}]<stdout>:")
+        if payload != payload_bytes:
+            raise BenchError("by hand, payload %d of %d bytes" % (payload, payload_bytes))
+        by_hand_whole.append(sum(whole) / (lines_per_rank * len(whole)))
+        train_walls.append(figures["wall_ms"])
+        by_hand_walls.append(manual["wall_ms"])
+        print("  output run %d: train %.0f ms, every line whole; by hand %.0f ms, %.1f%% of "
+              "lines split by mpirun" % (index - 100, figures["wall_ms"], manual["wall_ms"],
+                                         100 * (1 - by_hand_whole[-1])))
+    train_wall = statistics.median(train_walls)
+    by_hand_wall = statistics.median(by_hand_walls)
+    return {"mb_per_rank": mb_per_rank, "runs": runs, "train_wall_ms": train_wall,
+            "by_hand_wall_ms": by_hand_wall, "ratio": train_wall / by_hand_wall,
+            "by_hand_split_percent": 100 * (1 - statistics.median(by_hand_whole))}
 
 
 def main():
@@ -306,6 +384,10 @@ def main():
     parser.add_argument("--python", default="/usr/bin/python3",
                         help="an interpreter with mpi4py (Debian's python3-mpi4py)")
     parser.add_argument("--runs", type=int, default=7, help="measured runs of each (default 7)")
+    parser.add_argument("--output-mb", type=int, default=10,
+                        help="MB each rank writes in the output phase (default 10; 0: skip)")
+    parser.add_argument("--output-runs", type=int, default=3,
+                        help="measured runs of each in the output phase (default 3)")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     args = parser.parse_args()
     train = os.path.abspath(args.train)
@@ -335,10 +417,11 @@ def main():
                   "%.1f ms, teardown %.1f ms" % (
                       index, figures["startup_ms"], figures["teardown_all_ms"],
                       manual["startup_ms"], manual["teardown_ms"]))
+        output = output_phase(bench, args.output_mb, args.output_runs)
     t, h = medians(through_train), medians(by_hand)
     result = {"runs": args.runs, "load_average": load, "train": t, "by_hand": h,
               "leader_startup_overhead_ms": t["startup_ms"] - h["startup_ms"],
-              "reference_teardown_s": REFERENCE_TEARDOWN_S,
+              "reference_teardown_s": REFERENCE_TEARDOWN_S, "output": output,
               "seconds": time.monotonic() - began}
     print()
     print("medians of %d runs" % args.runs)
@@ -351,6 +434,12 @@ def main():
     print("  start-up, leader start -> first rank running: train %.1f ms, mpirun by hand "
           "%.1f ms: leader overhead %.1f ms" % (t["startup_ms"], h["startup_ms"],
                                                 result["leader_startup_overhead_ms"]))
+    if output:
+        print("  output, %d MB of 100-byte lines from each rank, leader start -> exit: train "
+              "%.0f ms (hosts in the tags, every line whole), mpirun by hand %.0f ms (%.1f%% "
+              "of lines split): %.2fx" % (
+                  output["mb_per_rank"], output["train_wall_ms"], output["by_hand_wall_ms"],
+                  output["by_hand_split_percent"], output["ratio"]))
     print("  (%.0f s in all)" % result["seconds"])
     if args.json:
         with open(args.json, "w") as f:

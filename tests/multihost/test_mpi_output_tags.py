@@ -1,11 +1,13 @@
 """The leader's output carries each rank's host next to mpirun's rank tag, also when the hosts
-run different numbers of processes and ranks are placed round-robin by custom options."""
+run different numbers of processes and ranks are placed round-robin by custom options; lines
+mpirun split into chunks come out whole."""
 import re
 
 import mpi_job
 
 TAGGED = re.compile(r"^\[([^\]]+)\]\[1,(\d+)\]<(stdout|stderr)>:(out|err) rank=(\d+) host=(\S+)$",
                     re.MULTILINE)
+LONG = re.compile(r"^\[([^\]]+)\]\[1,(\d+)\]<stdout>:long rank=(\d+) (y*)$", re.MULTILINE)
 
 
 class MpiOutputTags(mpi_job.MpiTestCase):
@@ -32,6 +34,11 @@ class MpiOutputTags(mpi_job.MpiTestCase):
             self.assertEqual(kind, "out" if stream == "stdout" else "err", leader_log)
             seen.add((int(rank), stream))
         self.assertEqual(seen, {(r, s) for r in range(3) for s in ("stdout", "stderr")})
+        long_lines = LONG.findall(leader_log)
+        self.assertEqual(sorted((int(r), h) for h, r, _, _ in long_lines),
+                         sorted(expected_host.items()), leader_log[-3000:])
+        for _, tag_rank, rank, ys in long_lines:
+            self.assertEqual((tag_rank, len(ys)), (rank, 20000))
         # The ranks' announcements of their hosts are consumed by the leader.
         self.assertNotIn("optml-rank-host", leader_log)
 

@@ -10,8 +10,8 @@
 #include "toolkit/cluster/job_status.hpp"
 #include "toolkit/cluster/port_wait.hpp"
 #include "toolkit/launchers/mpi_failure.hpp"
+#include "toolkit/launchers/mpi_output_filter.hpp"
 #include "toolkit/launchers/mpi_plan.hpp"
-#include "toolkit/launchers/rank_host_tagger.hpp"
 #include "toolkit/logging/log.hpp"
 #include "toolkit/process/helper_process.hpp"
 
@@ -71,11 +71,11 @@ reporting::Verdict lead(const launchers::MpiPlan& plan, const config::Settings& 
     const process::Command mpirun = resolved_on_path(*plan.mpirun);
     logging::info("starting mpirun: " + std::to_string(plan.num_processes) + " ranks on " +
                   std::to_string(plan.hosts.size()) + " hosts");
-    launchers::RankHostTagger stdout_tags;
-    launchers::RankHostTagger stderr_tags;
+    launchers::MpiOutputFilter stdout_filter;
+    launchers::MpiOutputFilter stderr_filter;
     process::SupervisorOptions tagged = supervision;
-    tagged.stdout_filter = &stdout_tags;
-    tagged.stderr_filter = &stderr_tags;
+    tagged.stdout_filter = &stdout_filter;
+    tagged.stderr_filter = &stderr_filter;
     process::Outcome outcome = process::run_supervised(mpirun, tagged);
     status.announce(outcome.succeeded(), plan.hosts.size() - 1, kLateWorkerGrace);
     sshd.stop(kSshdStopGrace);
@@ -83,8 +83,8 @@ reporting::Verdict lead(const launchers::MpiPlan& plan, const config::Settings& 
     logging::info("mpirun exited with " + std::to_string(outcome.exit_code()));
     if (outcome.succeeded()) return reporting::success();
 
-    launchers::RankHosts rank_hosts = stderr_tags.hosts();
-    rank_hosts.insert(stdout_tags.hosts().begin(), stdout_tags.hosts().end());
+    launchers::RankHosts rank_hosts = stderr_filter.hosts();
+    rank_hosts.insert(stdout_filter.hosts().begin(), stdout_filter.hosts().end());
     const launchers::RankFailure failure =
         launchers::find_failed_rank(outcome.stderr_tail, rank_hosts);
     outcome.stderr_tail = launchers::untagged(outcome.stderr_tail);

@@ -11,7 +11,7 @@
 #include "toolkit/config/config_files.hpp"
 #include "toolkit/config/paths.hpp"
 #include "toolkit/errors/error.hpp"
-#include "toolkit/launchers/rank_host_tagger.hpp"
+#include "toolkit/launchers/mpi_output_filter.hpp"
 #include "toolkit/pyjson/python_text.hpp"
 
 namespace optml::app {

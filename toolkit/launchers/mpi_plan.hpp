@@ -17,7 +17,7 @@ struct MpiOptions {
     int ssh_port = 22;
     // Put before the program on every rank. mpirun gives all ranks the leader's values, so the
     // wrapper, running on the rank's own host, sets SM_CURRENT_HOST and CURRENT_HOST from that
-    // host's resourceconfig.json, announces the host (rank_host_tagger.hpp) and execs the rest
+    // host's resourceconfig.json, announces the host (mpi_output_filter.hpp) and execs the rest
     // of its argv (no shell). Empty: no wrapper.
     std::vector<std::string> rank_wrapper;
     // The gethostname() shim ranks load (LD_PRELOAD), so code asking the OS for its host name

@@ -17,11 +17,11 @@ struct RankId {
     auto operator<=>(const RankId&) const = default;
 };
 
-// Where ranks run, as they announced it (see RankHostTagger).
+// Where ranks run, as they announced it (see MpiOutputFilter).
 using RankHosts = std::map<RankId, std::string>;
 
 // "[job,rank]<stream>:", which mpirun --tag-output writes before a rank's output, optionally
-// preceded by the "[host]" RankHostTagger adds.
+// preceded by the "[host]" MpiOutputFilter adds.
 struct MpiTag {
     RankId id;
     std::string_view host;   // empty without a host

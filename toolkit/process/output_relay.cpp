@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <optional>
 #include <system_error>
 
 #include "toolkit/process/os_error.hpp"
@@ -14,6 +16,8 @@
 namespace optml::process {
 
 namespace {
+
+using Clock = LineFilter::Clock;
 
 constexpr std::size_t chunk_bytes = 256 * 1024;
 // A pipe this large lets the program write several chunks per wake-up of the relay: fewer
@@ -97,9 +101,7 @@ void OutputRelay::run() noexcept {
 
     pollfd fds[2] = {{source_.get(), POLLIN, 0}, {stop_read_.get(), POLLIN, 0}};
     for (;;) {
-        const int timeout =
-            partial_line_.empty() ? -1 : static_cast<int>(partial_line_wait.count());
-        const int ready = poll(fds, 2, timeout);
+        const int ready = poll(fds, 2, poll_timeout_ms());
         if (ready < 0) {
             if (errno == EINTR) {
                 continue;
@@ -107,7 +109,7 @@ void OutputRelay::run() noexcept {
             break;
         }
         if (ready == 0) {
-            pass_partial_line();
+            release_held(Clock::now() - partial_line_wait);
             continue;
         }
         // Stop is checked first so a program that never stops writing cannot keep us here.
@@ -119,7 +121,7 @@ void OutputRelay::run() noexcept {
             break;
         }
     }
-    pass_partial_line();
+    release_held(Clock::time_point::max());
     {
         std::lock_guard lock(mutex_);
         finished_ = true;
@@ -163,8 +165,27 @@ void OutputRelay::take(const char* data, std::size_t length) {
         return;
     }
     take_lines(std::string_view(data, length));
-    emit(filtered_.data(), filtered_.size());
-    filtered_.clear();
+    // A busy stream never lets poll time out: what waited long enough goes now.
+    release_held(Clock::now() - partial_line_wait);
+}
+
+// How long poll may wait before held text is due; -1 (forever) when nothing is held.
+int OutputRelay::poll_timeout_ms() const {
+    std::optional<Clock::time_point> oldest;
+    if (!partial_line_.empty()) {
+        oldest = partial_since_;
+    }
+    if (filter_ != nullptr) {
+        if (const auto held = filter_->held_since(); held && (!oldest || *held < *oldest)) {
+            oldest = held;
+        }
+    }
+    if (!oldest) {
+        return -1;
+    }
+    const auto left =
+        std::chrono::ceil<std::chrono::milliseconds>(*oldest + partial_line_wait - Clock::now());
+    return static_cast<int>(std::max<std::chrono::milliseconds::rep>(left.count(), 0));
 }
 
 // Hands the filter every line completed by `data`; the start of an unfinished one waits.
@@ -172,6 +193,9 @@ void OutputRelay::take_lines(std::string_view data) {
     while (!data.empty()) {
         const std::size_t newline = data.find('\n');
         if (newline == std::string_view::npos) {
+            if (partial_line_.empty()) {
+                partial_since_ = Clock::now();
+            }
             partial_line_.append(data);
             if (partial_line_.size() >= longest_held_line) {
                 filter_->rewrite(partial_line_, filtered_);
@@ -191,12 +215,18 @@ void OutputRelay::take_lines(std::string_view data) {
     }
 }
 
-void OutputRelay::pass_partial_line() {
-    if (partial_line_.empty()) {
+// Passes on, and writes, what the relay and the filter held back since before `cutoff`.
+void OutputRelay::release_held(Clock::time_point cutoff) {
+    if (filter_ == nullptr) {
         return;
     }
-    filter_->rewrite(partial_line_, filtered_);
-    partial_line_.clear();
+    if (!partial_line_.empty() && partial_since_ <= cutoff) {
+        filter_->rewrite(partial_line_, filtered_);
+        partial_line_.clear();
+    }
+    if (const auto held = filter_->held_since(); held && *held <= cutoff) {
+        filter_->release(cutoff, filtered_);
+    }
     emit(filtered_.data(), filtered_.size());
     filtered_.clear();
 }

@@ -41,7 +41,8 @@ class OutputRelay {
     void drain_buffered();
     void take(const char* data, std::size_t length);
     void take_lines(std::string_view data);
-    void pass_partial_line();
+    int poll_timeout_ms() const;
+    void release_held(LineFilter::Clock::time_point cutoff);
     void emit(const char* data, std::size_t length);
     void stop_and_join();
 
@@ -54,7 +55,8 @@ class OutputRelay {
     std::vector<char> buffer_;
     bool sink_failed_ = false;
     std::string partial_line_;  // with a filter: the start of a line whose end has not come
-    std::string filtered_;      // with a filter: what it made of the last read
+    LineFilter::Clock::time_point partial_since_;
+    std::string filtered_;  // with a filter: what it made of the last read
 
     std::mutex mutex_;
     std::condition_variable finished_changed_;

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -228,4 +229,53 @@ TEST_CASE("a partial line is passed on while the program waits", "[relay][filter
     CHECK(shown_before_the_end);
     REQUIRE(outcome.succeeded());
     CHECK(out.finish() == "<10%>< done\n>");
+}
+
+namespace {
+
+// Holds every line back until the relay releases it, then writes what it held in {}.
+class HoldingFilter : public LineFilter {
+  public:
+    void rewrite(std::string_view line, std::string&) override {
+        if (held_.empty()) since_ = Clock::now();
+        held_ += line;
+    }
+    std::optional<Clock::time_point> held_since() const override {
+        if (held_.empty()) return std::nullopt;
+        return since_;
+    }
+    void release(Clock::time_point cutoff, std::string& out) override {
+        if (held_.empty() || since_ > cutoff) return;
+        out += "{" + held_ + "}";
+        held_.clear();
+    }
+
+  private:
+    std::string held_;
+    Clock::time_point since_;
+};
+
+}  // namespace
+
+TEST_CASE("text a filter holds back is released while the program waits, and at the end",
+          "[relay][filter]") {
+    TempDir dir;
+    const std::filesystem::path fifo = dir.path() / "go";
+    REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+    HoldingFilter filter;
+    SupervisorOptions options;
+    options.stderr_filter = &filter;
+    LiveCapture err(STDERR_FILENO);
+    Outcome outcome;
+    std::thread supervisor = start_signal_proof_thread([&] {
+        outcome = run_supervised(
+            shell_command("echo a >&2; read line < \"$1\"; echo b >&2", {fifo.string()}), options);
+    });
+    const bool released_while_waiting = err.wait_for("{a\n}", std::chrono::seconds(10));
+    { std::ofstream(fifo) << "go\n"; }
+    supervisor.join();
+    CHECK(released_while_waiting);
+    REQUIRE(outcome.succeeded());
+    CHECK(err.finish() == "{a\n}{b\n}");
+    CHECK(outcome.stderr_tail == "{a\n}{b\n}");
 }
