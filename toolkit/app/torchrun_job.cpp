@@ -10,6 +10,7 @@
 #include "toolkit/app/program_search.hpp"
 #include "toolkit/app/started_program.hpp"
 #include "toolkit/launchers/shell_words.hpp"
+#include "toolkit/launchers/torchrun_failure.hpp"
 #include "toolkit/launchers/torchrun_plan.hpp"
 #include "toolkit/logging/log.hpp"
 
@@ -69,8 +70,15 @@ reporting::Verdict run_torchrun_job(const config::TrainingEnv& env, const entry:
     require_started(outcome, "torchrun (" + torchrun.executable + ")");
     logging::info("torchrun exited with " + std::to_string(outcome.exit_code()));
     if (outcome.succeeded()) return reporting::success();
+
+    const launchers::TorchrunFailure failure =
+        launchers::read_torchrun_failure(outcome.stderr_tail);
+    // The last traceback in torchrun's stderr is its own ChildFailedError; the ErrorMessage
+    // should show the worker's instead. Without one, torchrun's summary is the best there is.
+    if (!failure.traceback.empty()) outcome.stderr_tail = failure.traceback;
     return reporting::verdict_for_distributed_program(
-        outcome, "torchrun failed on " + env.current_host + " (" + node + ").");
+        outcome,
+        launchers::describe(failure, "torchrun failed on " + env.current_host + " (" + node + ")"));
 }
 
 }  // namespace optml::app

@@ -1,8 +1,9 @@
 #include "toolkit/launchers/mpi_failure.hpp"
 
 #include <cctype>
-#include <charconv>
 #include <map>
+
+#include "toolkit/launchers/text_lines.hpp"
 
 namespace optml::launchers {
 
@@ -14,24 +15,7 @@ struct TaggedLine {
     std::string_view text;
 };
 
-std::vector<std::string_view> lines_of(std::string_view text) {
-    std::vector<std::string_view> lines;
-    while (!text.empty()) {
-        const auto end = text.find('\n');
-        lines.push_back(text.substr(0, end));
-        if (end == std::string_view::npos) break;
-        text.remove_prefix(end + 1);
-    }
-    return lines;
-}
-
-std::optional<long long> number_at(std::string_view text) {
-    long long value = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc() || end == text.data()) return std::nullopt;
-    return value;
-}
-
+// "[1,2]<stderr>:text" (or <stdout>), also after "[host]": rank 2, "text".
 std::optional<TaggedLine> parse_tag(std::string_view line) {
     const std::optional<MpiTag> tag = parse_mpi_tag(line);
     if (!tag) return std::nullopt;

@@ -10,6 +10,9 @@ namespace {
 
 // FailureReason in DescribeTrainingJob shows the first 1024 characters.
 constexpr std::size_t kFailureReasonShown = 1024;
+// A distributed job's summary carries a worker's exception line: a long one must leave room
+// for the ErrorMessage.
+constexpr std::size_t kSummaryShown = kFailureReasonShown / 2;
 
 int exit_code_for(errors::ErrorKind kind) {
     switch (kind) {
@@ -49,9 +52,15 @@ std::string how_it_ended(const process::Outcome& outcome) {
     return ending;
 }
 
-std::string process_failure_text(std::string_view class_name, const process::Outcome& outcome) {
-    std::string header = std::string(class_name) + ":\nExitCode " +
-                         std::to_string(outcome.exit_code()) + "\nErrorMessage \"";
+// `summary`, when given, is the line right after the class name.
+std::string process_failure_text(std::string_view class_name, const process::Outcome& outcome,
+                                 std::string_view summary = {}) {
+    std::string header = std::string(class_name) + ":\n";
+    if (!summary.empty()) {
+        // A one-line text comes back as valid UTF-8, cut at a character boundary.
+        header += error_message_from_stderr(summary, kSummaryShown) + "\n";
+    }
+    header += "ExitCode " + std::to_string(outcome.exit_code()) + "\nErrorMessage \"";
     std::string ending = how_it_ended(outcome);
     std::size_t used = header.size() + ending.size() + 2;
     std::size_t budget = used < kFailureReasonShown ? kFailureReasonShown - used : 0;
@@ -77,21 +86,18 @@ Verdict verdict_for_error(const errors::Error& error) {
 }
 
 Verdict verdict_for_program(const process::Outcome& outcome) {
-    // A stopped job is reported as stopped even when the program exited 0 on SIGTERM; the
-    // exit code stays the program's own.
-    if (outcome.forwarded_stop_signal) {
-        return Verdict{outcome.exit_code(), process_failure_text("Stopped", outcome)};
-    }
-    if (outcome.succeeded()) return success();
-    return Verdict{outcome.exit_code(), process_failure_text("ExecuteUserScriptError", outcome)};
+    return verdict_for_distributed_program(outcome, {});
 }
 
 Verdict verdict_for_distributed_program(const process::Outcome& outcome, std::string_view summary) {
-    Verdict verdict = verdict_for_program(outcome);
-    if (verdict.succeeded() || summary.empty()) return verdict;
-    std::string& text = *verdict.failure_reason;
-    text.insert(text.find('\n') + 1, std::string(summary) + "\n");
-    return verdict;
+    // A stopped job is reported as stopped even when the program exited 0 on SIGTERM; the
+    // exit code stays the program's own.
+    if (outcome.forwarded_stop_signal) {
+        return Verdict{outcome.exit_code(), process_failure_text("Stopped", outcome, summary)};
+    }
+    if (outcome.succeeded()) return success();
+    return Verdict{outcome.exit_code(),
+                   process_failure_text("ExecuteUserScriptError", outcome, summary)};
 }
 
 Verdict verdict_for_preparation(const process::Outcome& outcome, errors::ErrorKind kind,

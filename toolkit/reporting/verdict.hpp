@@ -26,9 +26,10 @@ Verdict verdict_for_error(const errors::Error& error);
 // (128+N for signal N) and the most useful part of its stderr.
 Verdict verdict_for_program(const process::Outcome& outcome);
 
-// A multi-host job's program (mpirun) ended: as verdict_for_program, with `summary` (which
-// rank on which host failed, and its error line) right after the class name, so the first
-// lines of FailureReason say where to look.
+// A multi-host job's program (mpirun, torchrun) ended: as verdict_for_program, with `summary`
+// (which rank on which host failed, and its error line) right after the class name, so the
+// first lines of FailureReason say where to look. The summary is made valid UTF-8 and cut to
+// half of the 1024 characters FailureReason shows; the ErrorMessage gets what is left.
 Verdict verdict_for_distributed_program(const process::Outcome& outcome, std::string_view summary);
 
 // A step before the program (pip) failed: its error kind, exit code and pip's complaint.

@@ -124,6 +124,15 @@ TEST_CASE("a distributed job's failure names where it failed right after the cla
         "ExecuteUserScriptError:\nThe MPI job failed at rank 2 on algo-3: ValueError: bad value "
         "42\nExitCode 1\nErrorMessage \"ValueError: bad value 42"));
     CHECK(reporting::verdict_for_distributed_program(exited(0), "ignored").succeeded());
+
+    // A worker's exception line in the summary is arbitrary bytes of any length.
+    const std::string long_line = "at rank 1: ValueError: \xff" + std::string(3000, 'x');
+    auto bounded = reporting::verdict_for_distributed_program(exited(1, kTraceback), long_line);
+    const std::string& text = *bounded.failure_reason;
+    CHECK(text.size() <= 1024);
+    CHECK(text.starts_with("ExecuteUserScriptError:\nat rank 1: ValueError: \xEF\xBF\xBDxxx"));
+    CHECK_THAT(text,
+               Catch::Contains("xxx...\nExitCode 1\nErrorMessage \"ValueError: bad value 42"));
     CHECK(errors::kind_name(errors::ErrorKind::Cluster) == "ClusterError");
     CHECK(reporting::verdict_for_error(errors::Error(errors::ErrorKind::Cluster, "x")).exit_code ==
           1);

@@ -1,0 +1,15 @@
+#pragma once
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace optml::launchers {
+
+// The lines of a launcher's stderr tail, without their '\n'; a last line without one counts.
+std::vector<std::string_view> lines_of(std::string_view text);
+
+// The integer at the start of `text` ("-9 (pid: 12)" gives -9), if there is one.
+std::optional<long long> number_at(std::string_view text);
+
+}  // namespace optml::launchers
