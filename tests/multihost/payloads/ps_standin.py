@@ -17,9 +17,16 @@ if role is None:
         else "none"
 seen = {name: os.environ.get(name) for name in NAMES}
 if not is_server:
-    # This host's server runs next to the worker (started before it; bounded wait for its file).
+    # This host's servers (and the scheduler on the first host) run next to the worker, started
+    # before it: a bounded wait for their files, so none is stopped before it wrote its own.
+    if "TF_CONFIG" in os.environ:
+        expected = {"ps.json"}
+    else:
+        expected = {"server.json"}
+        if os.environ.get("DMLC_PS_ROOT_URI") == os.environ.get("SM_CURRENT_HOST"):
+            expected.add("scheduler.json")
     deadline = time.monotonic() + 10
-    while not {"server.json", "ps.json"} & set(os.listdir(out)) and time.monotonic() < deadline:
+    while not expected <= set(os.listdir(out)) and time.monotonic() < deadline:
         time.sleep(0.02)
     seen["servers_before"] = sorted(f for f in os.listdir(out) if f.endswith(".json"))
 with open(os.path.join(out, role + ".json.tmp"), "w") as f:
