@@ -208,27 +208,44 @@ TEST_CASE("the last line without a newline reaches the filter at the end", "[rel
     CHECK(out.contents() == "<one\n><two>");
 }
 
-TEST_CASE("a partial line is passed on while the program waits", "[relay][filter]") {
-    // A progress bar writes no newline for minutes: its text must not wait for one.
+namespace {
+
+struct PausedRun {
+    bool seen_while_paused = false;
+    Outcome outcome;
+    std::string output;
+};
+
+// Runs a /bin/sh `script` that pauses at `read line < "$1"` until the test saw `expected` on
+// `fd` (10 s at most), and returns what reached `fd` in all.
+PausedRun run_paused(const std::string& script, const SupervisorOptions& options, int fd,
+                     const std::string& expected) {
     TempDir dir;
     const std::filesystem::path fifo = dir.path() / "go";
     REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+    LiveCapture capture(fd);
+    PausedRun run;
+    std::thread supervisor = start_signal_proof_thread(
+        [&] { run.outcome = run_supervised(shell_command(script, {fifo.string()}), options); });
+    run.seen_while_paused = capture.wait_for(expected, std::chrono::seconds(10));
+    { std::ofstream(fifo) << "go\n"; }
+    supervisor.join();
+    run.output = capture.finish();
+    return run;
+}
+
+}  // namespace
+
+TEST_CASE("a partial line is passed on while the program waits", "[relay][filter]") {
+    // A progress bar writes no newline for minutes: its text must not wait for one.
     BracketFilter filter;
     SupervisorOptions options;
     options.stdout_filter = &filter;
-    LiveCapture out(STDOUT_FILENO);
-    Outcome outcome;
-    std::thread supervisor = start_signal_proof_thread([&] {
-        outcome = run_supervised(
-            shell_command("printf 10%%; read line < \"$1\"; echo ' done'", {fifo.string()}),
-            options);
-    });
-    const bool shown_before_the_end = out.wait_for("<10%>", std::chrono::seconds(10));
-    { std::ofstream(fifo) << "go\n"; }
-    supervisor.join();
-    CHECK(shown_before_the_end);
-    REQUIRE(outcome.succeeded());
-    CHECK(out.finish() == "<10%>< done\n>");
+    const PausedRun run = run_paused("printf 10%%; read line < \"$1\"; echo ' done'", options,
+                                     STDOUT_FILENO, "<10%>");
+    CHECK(run.seen_while_paused);
+    REQUIRE(run.outcome.succeeded());
+    CHECK(run.output == "<10%>< done\n>");
 }
 
 namespace {
@@ -259,23 +276,13 @@ class HoldingFilter : public LineFilter {
 
 TEST_CASE("text a filter holds back is released while the program waits, and at the end",
           "[relay][filter]") {
-    TempDir dir;
-    const std::filesystem::path fifo = dir.path() / "go";
-    REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
     HoldingFilter filter;
     SupervisorOptions options;
     options.stderr_filter = &filter;
-    LiveCapture err(STDERR_FILENO);
-    Outcome outcome;
-    std::thread supervisor = start_signal_proof_thread([&] {
-        outcome = run_supervised(
-            shell_command("echo a >&2; read line < \"$1\"; echo b >&2", {fifo.string()}), options);
-    });
-    const bool released_while_waiting = err.wait_for("{a\n}", std::chrono::seconds(10));
-    { std::ofstream(fifo) << "go\n"; }
-    supervisor.join();
-    CHECK(released_while_waiting);
-    REQUIRE(outcome.succeeded());
-    CHECK(err.finish() == "{a\n}{b\n}");
-    CHECK(outcome.stderr_tail == "{a\n}{b\n}");
+    const PausedRun run =
+        run_paused("echo a >&2; read line < \"$1\"; echo b >&2", options, STDERR_FILENO, "{a\n}");
+    CHECK(run.seen_while_paused);
+    REQUIRE(run.outcome.succeeded());
+    CHECK(run.output == "{a\n}{b\n}");
+    CHECK(run.outcome.stderr_tail == "{a\n}{b\n}");
 }
