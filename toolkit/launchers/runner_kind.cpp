@@ -6,20 +6,6 @@
 
 namespace optml::launchers {
 
-std::string_view runner_name(RunnerKind kind) {
-    switch (kind) {
-        case RunnerKind::Process:
-            return "process";
-        case RunnerKind::Mpi:
-            return "mpi";
-        case RunnerKind::TorchDistributed:
-            return "torch_distributed";
-        case RunnerKind::ParameterServer:
-            return "parameter_server";
-    }
-    return "unknown";
-}
-
 bool distribution_enabled(const config::TrainingEnv& env) {
     const auto& groups = env.distribution_instance_groups;
     return std::find(groups.begin(), groups.end(), env.current_instance_group) != groups.end();

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <string_view>
 
 #include "toolkit/config/training_env.hpp"
 
@@ -12,8 +11,6 @@ enum class RunnerKind {
     TorchDistributed,  // torchrun on every distribution host
     ParameterServer,   // server processes next to the program on every distribution host
 };
-
-std::string_view runner_name(RunnerKind kind);
 
 // The reference's frameworks choose a launcher only when this host's instance group is one
 // of the distribution groups, and then MPI before torchrun before parameter servers; a

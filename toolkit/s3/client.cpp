@@ -320,19 +320,4 @@ std::optional<std::uint64_t> Client::object_size(const ObjectRef& object) {
     return response.content_length.value_or(0);
 }
 
-void Client::create_bucket(const std::string& bucket) {
-    const ObjectRef object{bucket, ""};
-    const auto [response, attempts] = with_retries(options_, "creating bucket " + bucket, [&]() {
-        S3Request request;
-        request.method = "PUT";
-        request.object = object;
-        detail::TextSource empty("");
-        request.body = &empty;
-        return execute(options_, *credentials_, request);
-    });
-    if (!response.ok() && response.error_code() != "BucketAlreadyOwnedByYou") {
-        fail(response, "creating bucket", object, attempts);
-    }
-}
-
 }  // namespace optml::s3

@@ -33,9 +33,6 @@ class Client {
     // The object's size, or nullopt when it does not exist.
     std::optional<std::uint64_t> object_size(const ObjectRef& object);
 
-    // For tests and benchmarks against local servers.
-    void create_bucket(const std::string& bucket);
-
     const ClientOptions& options() const { return options_; }
 
   private:

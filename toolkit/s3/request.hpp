@@ -25,7 +25,6 @@ class BodySource {
                              std::size_t size) = 0;  // 0 at the end; throws on I/O errors
     virtual void rewind() = 0;
     virtual std::uint64_t size() const = 0;
-    virtual bool hashable() const { return false; }  // small bodies are signed with their hash
     virtual std::string payload_hash() const { return std::string(unsigned_payload); }
 };
 

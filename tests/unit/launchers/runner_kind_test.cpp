@@ -58,13 +58,6 @@ TEST_CASE("without listed groups a switch distributes the current group") {
     CHECK(launchers::choose_runner(env) == RunnerKind::TorchDistributed);
 }
 
-TEST_CASE("runner names") {
-    CHECK(launchers::runner_name(RunnerKind::Process) == "process");
-    CHECK(launchers::runner_name(RunnerKind::Mpi) == "mpi");
-    CHECK(launchers::runner_name(RunnerKind::TorchDistributed) == "torch_distributed");
-    CHECK(launchers::runner_name(RunnerKind::ParameterServer) == "parameter_server");
-}
-
 TEST_CASE("processes per host: hyperparameter, GPUs, Neuron cores, 1") {
     hardware::HardwareCounts gpus{8, 4, 2, false, false};
     hardware::HardwareCounts neurons{8, 0, 2, false, false};
