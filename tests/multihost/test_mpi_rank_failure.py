@@ -1,5 +1,5 @@
 """One rank raises: every host's train exits non-zero within seconds, and the leader's failure
-names the failing rank, its host and its error line."""
+names the failing rank, its host and its error line, and shows that rank's traceback."""
 import mpi_job
 
 
@@ -19,6 +19,10 @@ class MpiRankFailure(mpi_job.MpiTestCase):
         first_lines = failure.splitlines()[1]
         self.assertIn("rank 2 on algo-3", first_lines, failure)
         self.assertIn("ValueError: rank 2 gave up on purpose", first_lines, failure)
+        # The ErrorMessage is that rank's own traceback, exception line first, without tags.
+        self.assertIn('ErrorMessage "ValueError: rank 2 gave up on purpose\nTraceback', failure)
+        self.assertIn("raise ValueError", failure)
+        self.assertNotIn("<stderr>:", failure)
         for host in hosts[1:]:
             worker_failure = self.cluster.read_output(host, "failure")
             self.assertIsNotNone(worker_failure, logs)

@@ -83,11 +83,12 @@ reporting::Verdict lead(const launchers::MpiPlan& plan, const config::Settings& 
     logging::info("mpirun exited with " + std::to_string(outcome.exit_code()));
     if (outcome.succeeded()) return reporting::success();
 
-    launchers::RankHosts rank_hosts = stderr_filter.hosts();
-    rank_hosts.insert(stdout_filter.hosts().begin(), stdout_filter.hosts().end());
+    // Ranks announce their host on both streams: the stderr filter knows them all.
     const launchers::RankFailure failure =
-        launchers::find_failed_rank(outcome.stderr_tail, rank_hosts);
-    outcome.stderr_tail = launchers::untagged(outcome.stderr_tail);
+        launchers::find_failed_rank(outcome.stderr_tail, stderr_filter.hosts());
+    // The failing rank's own traceback, not the last one printed (another rank's, or mixed).
+    outcome.stderr_tail =
+        failure.traceback.empty() ? launchers::untagged(outcome.stderr_tail) : failure.traceback;
     const std::string rank = launchers::describe(failure);
     return reporting::verdict_for_distributed_program(
         outcome, rank.empty() ? "The MPI job failed." : "The MPI job failed at " + rank);

@@ -1,9 +1,9 @@
 #include "toolkit/launchers/mpi_failure.hpp"
 
-#include <cctype>
 #include <map>
 
 #include "toolkit/launchers/text_lines.hpp"
+#include "toolkit/launchers/worker_tracebacks.hpp"
 
 namespace optml::launchers {
 
@@ -22,20 +22,6 @@ std::optional<TaggedLine> parse_tag(std::string_view line) {
     return TaggedLine{tag->id, tag->host, line.substr(tag->length)};
 }
 
-// "ValueError: boom", "mpi4py.MPI.Exception: ...", "KeyboardInterrupt": a Python exception line.
-bool is_exception_line(std::string_view line) {
-    if (line.empty() ||
-        !(std::isalpha(static_cast<unsigned char>(line.front())) || line.front() == '_')) {
-        return false;
-    }
-    const auto name_end =
-        line.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.");
-    const std::string_view name = line.substr(0, name_end);
-    const bool exception_name = name.ends_with("Error") || name.ends_with("Exception") ||
-                                name.ends_with("Exit") || name.ends_with("Interrupt");
-    return exception_name && (name_end == std::string_view::npos || line[name_end] == ':');
-}
-
 // The rank number after `marker` in a line of mpirun's own notices.
 std::optional<long long> rank_after(std::string_view line, std::string_view marker) {
     const auto at = line.find(marker);
@@ -43,50 +29,56 @@ std::optional<long long> rank_after(std::string_view line, std::string_view mark
     return number_at(line.substr(at + marker.size()));
 }
 
+// "MPI_ABORT was invoked on rank 2 in communicator ..." or, after "exited with non-zero
+// status", "  Process name: [[64744,1],2]".
+std::optional<long long> rank_named_by_mpirun(std::string_view line) {
+    if (auto rank = rank_after(line, "MPI_ABORT was invoked on rank ")) return rank;
+    const auto at = line.find("Process name: [[");
+    if (at == std::string_view::npos) return std::nullopt;
+    const auto close = line.find("],", at);
+    if (close == std::string_view::npos) return std::nullopt;
+    return number_at(line.substr(close + 2));
+}
+
 }  // namespace
 
 RankFailure find_failed_rank(std::string_view stderr_tail, const RankHosts& rank_hosts) {
-    RankFailure failure;
+    std::vector<WorkerLine> lines;  // a rank's tagged lines are its own, the rest mpirun's
     std::map<long long, TaggedLine> last_line;
-    std::optional<RankId> failed;
     std::optional<long long> named_by_mpirun;
     for (const std::string_view line : lines_of(stderr_tail)) {
         if (auto tagged = parse_tag(line)) {
+            lines.push_back({tagged->text, tagged->id.rank, std::nullopt});
             if (!tagged->text.empty()) last_line[tagged->id.rank] = *tagged;
-            if (!failed && is_exception_line(tagged->text)) {
-                failed = tagged->id;
-                failure.host = std::string(tagged->host);
-                failure.error_line = std::string(tagged->text);
-            }
             continue;
         }
-        if (named_by_mpirun) continue;
-        named_by_mpirun = rank_after(line, "MPI_ABORT was invoked on rank ");
-        if (!named_by_mpirun) {
-            // "  Process name: [[64744,1],2]" after "exited with non-zero status".
-            const auto at = line.find("Process name: [[");
-            if (at != std::string_view::npos) {
-                const auto close = line.find("],", at);
-                if (close != std::string_view::npos) {
-                    named_by_mpirun = number_at(line.substr(close + 2));
-                }
-            }
-        }
+        lines.push_back({line, std::nullopt, std::nullopt});
+        if (!named_by_mpirun) named_by_mpirun = rank_named_by_mpirun(line);
     }
-    if (!failed && named_by_mpirun) {
-        // mpirun's notices name ranks of the job it started, local job 1.
-        failed = RankId{1, *named_by_mpirun};
+
+    RankFailure failure;
+    for (PrintedTraceback& printed : printed_tracebacks(lines)) {
+        if (!printed.rank) continue;  // not printed by a rank
+        failure.rank = printed.rank;
+        failure.error_line = std::move(printed.exception_line);
+        failure.traceback = std::move(printed.text);
+        break;
+    }
+    if (!failure.rank && named_by_mpirun) {
+        failure.rank = named_by_mpirun;
         if (auto found = last_line.find(*named_by_mpirun); found != last_line.end()) {
             failure.error_line = std::string(found->second.text);
-            failure.host = std::string(found->second.host);
         }
     }
-    if (!failed) return failure;
-    failure.rank = failed->rank;
-    if (failure.host.empty()) {
-        if (auto known = rank_hosts.find(*failed); known != rank_hosts.end()) {
-            failure.host = known->second;
-        }
+    if (!failure.rank) return failure;
+    // mpirun's notices name ranks of the job it started, local job 1.
+    RankId id{1, *failure.rank};
+    if (auto tagged = last_line.find(*failure.rank); tagged != last_line.end()) {
+        id = tagged->second.id;
+        failure.host = std::string(tagged->second.host);
+    }
+    if (auto known = rank_hosts.find(id); failure.host.empty() && known != rank_hosts.end()) {
+        failure.host = known->second;
     }
     return failure;
 }

@@ -16,11 +16,12 @@ struct RankFailure {
     std::optional<long long> rank;
     std::string host;        // from the rank's tags or announcement; empty when unknown
     std::string error_line;  // the rank's exception line, else its last stderr line
+    std::string traceback;   // the rank's Python traceback as printed, without tags; or ""
 };
 
-// The first rank that printed a Python exception, else the rank mpirun names as having
-// called MPI_ABORT or exited non-zero. `rank_hosts` names the host of a rank whose lines in
-// the tail carry none.
+// The first rank whose Python traceback ended (worker_tracebacks.hpp keeps each rank's lines
+// apart), else the rank mpirun names as having called MPI_ABORT or exited non-zero.
+// `rank_hosts` names the host of a rank whose lines in the tail carry none.
 RankFailure find_failed_rank(std::string_view stderr_tail, const RankHosts& rank_hosts);
 
 // The tail with the "[host][job,rank]<stderr>:" tags removed, so the failure text shows the

@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
+
+#include "toolkit/launchers/text_lines.hpp"
 
 namespace optml::launchers {
 
@@ -10,26 +11,24 @@ namespace {
 
 constexpr std::size_t kLongestHostName = 253;
 
-// The number at the start of `text` and its digit count.
-std::optional<std::pair<long long, std::size_t>> leading_number(std::string_view text) {
-    long long value = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc() || end == text.data() || value < 0) return std::nullopt;
-    return std::pair{value, static_cast<std::size_t>(end - text.data())};
+// A rank or job number: no sign.
+std::optional<LeadingNumber> leading_count(std::string_view text) {
+    if (text.starts_with('-')) return std::nullopt;
+    return leading_number(text);
 }
 
 // "[1,2]<stderr>:" without a host.
 std::optional<MpiTag> parse_rank_tag(std::string_view text) {
     if (!text.starts_with('[')) return std::nullopt;
     std::size_t at = 1;
-    const auto job = leading_number(text.substr(at));
+    const auto job = leading_count(text.substr(at));
     if (!job) return std::nullopt;
-    at += job->second;
+    at += job->length;
     if (text.substr(at, 1) != ",") return std::nullopt;
     ++at;
-    const auto rank = leading_number(text.substr(at));
+    const auto rank = leading_count(text.substr(at));
     if (!rank) return std::nullopt;
-    at += rank->second;
+    at += rank->length;
     if (text.substr(at, 2) != "]<") return std::nullopt;
     at += 2;
     const std::size_t stream_end = text.find(">:", at);
@@ -39,7 +38,7 @@ std::optional<MpiTag> parse_rank_tag(std::string_view text) {
                      [](unsigned char c) { return std::islower(c) != 0; })) {
         return std::nullopt;
     }
-    return MpiTag{{job->first, rank->first}, {}, stream_end + 2};
+    return MpiTag{{job->value, rank->value}, {}, stream_end + 2};
 }
 
 }  // namespace

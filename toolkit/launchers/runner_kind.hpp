@@ -1,6 +1,5 @@
 #pragma once
 
-
 #include "toolkit/config/training_env.hpp"
 
 namespace optml::launchers {

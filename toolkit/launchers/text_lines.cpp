@@ -15,11 +15,17 @@ std::vector<std::string_view> lines_of(std::string_view text) {
     return lines;
 }
 
-std::optional<long long> number_at(std::string_view text) {
+std::optional<LeadingNumber> leading_number(std::string_view text) {
     long long value = 0;
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (error != std::errc() || end == text.data()) return std::nullopt;
-    return value;
+    return LeadingNumber{value, static_cast<std::size_t>(end - text.data())};
+}
+
+std::optional<long long> number_at(std::string_view text) {
+    const std::optional<LeadingNumber> number = leading_number(text);
+    if (!number) return std::nullopt;
+    return number->value;
 }
 
 }  // namespace optml::launchers
