@@ -90,7 +90,7 @@ reporting::Verdict lead(const launchers::MpiPlan& plan, const config::Settings& 
     outcome.stderr_tail =
         failure.traceback.empty() ? launchers::untagged(outcome.stderr_tail) : failure.traceback;
     const std::string rank = launchers::describe(failure);
-    return reporting::verdict_for_distributed_program(
+    return reporting::verdict_for_program(
         outcome, rank.empty() ? "The MPI job failed." : "The MPI job failed at " + rank);
 }
 

@@ -76,7 +76,7 @@ reporting::Verdict run_torchrun_job(const config::TrainingEnv& env, const entry:
     // The last traceback in torchrun's stderr is its own ChildFailedError; the ErrorMessage
     // should show the worker's instead. Without one, torchrun's summary is the best there is.
     if (!failure.traceback.empty()) outcome.stderr_tail = failure.traceback;
-    return reporting::verdict_for_distributed_program(
+    return reporting::verdict_for_program(
         outcome,
         launchers::describe(failure, "torchrun failed on " + env.current_host + " (" + node + ")"));
 }

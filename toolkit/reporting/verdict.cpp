@@ -52,9 +52,9 @@ std::string how_it_ended(const process::Outcome& outcome) {
     return ending;
 }
 
-// `summary`, when given, is the line right after the class name.
+// `summary`, when given, is the line right after the class name: where to look first.
 std::string process_failure_text(std::string_view class_name, const process::Outcome& outcome,
-                                 std::string_view summary = {}) {
+                                 std::string_view summary) {
     std::string header = std::string(class_name) + ":\n";
     if (!summary.empty()) {
         // A one-line text comes back as valid UTF-8, cut at a character boundary.
@@ -85,11 +85,7 @@ Verdict verdict_for_error(const errors::Error& error) {
     return Verdict{exit_code, std::string(errors::kind_name(error.kind())) + ":\n" + error.what()};
 }
 
-Verdict verdict_for_program(const process::Outcome& outcome) {
-    return verdict_for_distributed_program(outcome, {});
-}
-
-Verdict verdict_for_distributed_program(const process::Outcome& outcome, std::string_view summary) {
+Verdict verdict_for_program(const process::Outcome& outcome, std::string_view summary) {
     // A stopped job is reported as stopped even when the program exited 0 on SIGTERM; the
     // exit code stays the program's own.
     if (outcome.forwarded_stop_signal) {
@@ -102,10 +98,9 @@ Verdict verdict_for_distributed_program(const process::Outcome& outcome, std::st
 
 Verdict verdict_for_preparation(const process::Outcome& outcome, errors::ErrorKind kind,
                                 std::string_view description) {
-    std::string text = process_failure_text(errors::kind_name(kind), outcome);
     // Name the step right after the class so the reason says what failed.
-    text.insert(text.find('\n') + 1, std::string(description) + " failed\n");
-    return Verdict{exit_code_for(kind), text};
+    return Verdict{exit_code_for(kind), process_failure_text(errors::kind_name(kind), outcome,
+                                                             std::string(description) + " failed")};
 }
 
 }  // namespace optml::reporting

@@ -23,14 +23,11 @@ Verdict success();
 Verdict verdict_for_error(const errors::Error& error);
 
 // The user program ended: success on exit 0, else ExecuteUserScriptError with its exit code
-// (128+N for signal N) and the most useful part of its stderr.
-Verdict verdict_for_program(const process::Outcome& outcome);
-
-// A multi-host job's program (mpirun, torchrun) ended: as verdict_for_program, with `summary`
-// (which rank on which host failed, and its error line) right after the class name, so the
-// first lines of FailureReason say where to look. The summary is made valid UTF-8 and cut to
-// half of the 1024 characters FailureReason shows; the ErrorMessage gets what is left.
-Verdict verdict_for_distributed_program(const process::Outcome& outcome, std::string_view summary);
+// (128+N for signal N) and the most useful part of its stderr. A multi-host job's program
+// (mpirun, torchrun) passes a `summary` (which rank on which host failed, and its error
+// line), which goes right after the class name so the first lines of FailureReason say where
+// to look; it is made valid UTF-8 and cut to half of the 1024 characters FailureReason shows.
+Verdict verdict_for_program(const process::Outcome& outcome, std::string_view summary = {});
 
 // A step before the program (pip) failed: its error kind, exit code and pip's complaint.
 Verdict verdict_for_preparation(const process::Outcome& outcome, errors::ErrorKind kind,

@@ -116,18 +116,18 @@ TEST_CASE("publish creates output/, writes the status and keeps an existing fail
 }
 
 TEST_CASE("a distributed job's failure names where it failed right after the class") {
-    auto verdict = reporting::verdict_for_distributed_program(
+    auto verdict = reporting::verdict_for_program(
         exited(1, kTraceback), "The MPI job failed at rank 2 on algo-3: ValueError: bad value 42");
     CHECK(verdict.exit_code == 1);
     REQUIRE(verdict.failure_reason);
     CHECK(verdict.failure_reason->starts_with(
         "ExecuteUserScriptError:\nThe MPI job failed at rank 2 on algo-3: ValueError: bad value "
         "42\nExitCode 1\nErrorMessage \"ValueError: bad value 42"));
-    CHECK(reporting::verdict_for_distributed_program(exited(0), "ignored").succeeded());
+    CHECK(reporting::verdict_for_program(exited(0), "ignored").succeeded());
 
     // A worker's exception line in the summary is arbitrary bytes of any length.
     const std::string long_line = "at rank 1: ValueError: \xff" + std::string(3000, 'x');
-    auto bounded = reporting::verdict_for_distributed_program(exited(1, kTraceback), long_line);
+    auto bounded = reporting::verdict_for_program(exited(1, kTraceback), long_line);
     const std::string& text = *bounded.failure_reason;
     CHECK(text.size() <= 1024);
     CHECK(text.starts_with("ExecuteUserScriptError:\nat rank 1: ValueError: \xEF\xBF\xBDxxx"));
