@@ -52,17 +52,6 @@ void localize_training_env(const std::string& host) {
     ::setenv("SM_TRAINING_ENV", pyjson::dumps(training_env).c_str(), 1);
 }
 
-// Best effort: a rank whose stdout is closed still runs, only untagged.
-void write_fully(int fd, const std::string& text) {
-    std::size_t written = 0;
-    while (written < text.size()) {
-        const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return;
-        written += static_cast<std::size_t>(n);
-    }
-}
-
 }  // namespace
 
 int run_rank(int argc, char** argv) {
@@ -76,10 +65,11 @@ int run_rank(int argc, char** argv) {
         ::setenv("SM_CURRENT_HOST", host.c_str(), 1);
         ::setenv("CURRENT_HOST", host.c_str(), 1);
         localize_training_env(host);
-        // Before the program writes anything, so it is the first line on each stream.
+        // Flushed before exec, so it is the first line on each stream. Best effort: a rank
+        // whose stdout is closed still runs, only without its host in the tags.
         const std::string announcement = launchers::rank_host_announcement(host);
-        write_fully(STDOUT_FILENO, announcement);
-        write_fully(STDERR_FILENO, announcement);
+        std::cout << announcement << std::flush;
+        std::cerr << announcement << std::flush;
     } catch (const errors::Error& error) {
         std::cerr << "train " << kRankModeFlag << ": " << error.what() << "\n";
         return 2;
