@@ -22,7 +22,6 @@ class EnvironmentSnapshot {
 
     std::optional<std::string> get(std::string_view name) const;
     std::string get_or(std::string_view name, std::string_view fallback) const;
-    bool contains(std::string_view name) const { return get(name).has_value(); }
     const Variables& variables() const { return variables_; }
 
   private:
