@@ -160,6 +160,7 @@ class TreeCopier {
             if (stop_pending()) stop_if_requested("copying the code");
             const ssize_t copied = copy_chunk(source.get(), target.get(), use_sendfile, buffer);
             if (copied == 0) break;
+            if (copied < 0 && errno == EINTR) continue;
             if (copied < 0) fail("cannot copy the file", from, last_error());
         }
         if (!target.close()) fail("cannot write the file", to, last_error());
