@@ -35,6 +35,7 @@ int train_main(int argc, char** argv) {
     if (argc >= 2 && std::string_view(argv[1]) == kRankModeFlag) return run_rank(argc, argv);
     // Before any thread exists, so every thread inherits the block (see stop_requests.hpp).
     process::keep_stop_requests_pending();
+    process::report_file_size_limit_as_error();
     CLI::App cli(kDescription, "train");
     cli.set_version_flag("--version", std::string("optml train ") + OPTML_VERSION);
     try {

@@ -117,7 +117,8 @@ reporting::Verdict run_training_job(const system::EnvironmentSnapshot& environme
         system::merge_environment(
             environment, mapping::program_variables(env, environment.get_or("PYTHONPATH", "")))};
     const entry::LaunchPlan plan = entry::plan_launch(inputs);
-    if (plan.kind == entry::EntryPointKind::Command) entry::make_executable(plan.entry_point_file);
+    if (plan.kind == entry::EntryPointKind::Command)
+        entry::make_executable(paths.code, plan.entry_point_file);
 
     process::SupervisorOptions options;
     options.stop_timeout = settings.stop_timeout;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <memory>
 #include <string_view>
 #include <system_error>
 
@@ -10,6 +11,7 @@
 #include "toolkit/files/directory_cleanup.hpp"
 #include "toolkit/files/display.hpp"
 #include "toolkit/files/safe_extract.hpp"
+#include "toolkit/files/stop_check.hpp"
 #include "toolkit/files/tree_copy.hpp"
 #include "toolkit/s3/client.hpp"
 
@@ -92,11 +94,17 @@ void download_and_extract(const std::string& uri, const fs::path& code_dir,
         fail(submit_name(uri) + " is not an S3 object URI of the form s3://bucket/key.tar.gz.");
     }
     const TemporaryArchive archive;
+    s3::ClientOptions options = s3::client_options_from_environment(environment);
+    // A stop request aborts the transfer within a second, also while the server stalls.
+    options.cancel = detail::stop_pending;
     try {
-        s3::Client::from_environment(environment).download(*object, archive.path());
+        s3::Client(std::move(options), std::make_shared<s3::CredentialsProvider>(environment))
+            .download(*object, archive.path());
     } catch (const s3::S3Error& error) {
+        detail::stop_if_requested("downloading the code from " + uri);
         fail(submit_name(uri) + ": train cannot download from " + uri + ". " + error.what());
     }
+    detail::stop_if_requested("downloading the code from " + uri);
     extract_archive_safely(archive.path(), code_dir);
 }
 

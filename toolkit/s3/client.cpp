@@ -31,6 +31,12 @@ class UniqueFd {
         if (fd_ >= 0) ::close(fd_);
     }
     int get() const { return fd_; }
+    // For a file written to: close() may be the first to report a failed write.
+    bool close() {
+        const int fd = fd_;
+        fd_ = -1;
+        return ::close(fd) == 0 || errno == EINTR;
+    }
 
   private:
     int fd_;
@@ -197,6 +203,10 @@ void Client::download(const ObjectRef& object, const std::filesystem::path& dest
         throw S3Error("Downloading " + object.uri() + " stopped at " +
                       std::to_string(sink.position()) + " of " + std::to_string(*total) +
                       " bytes (after " + std::to_string(attempts) + " attempts).");
+    }
+    if (!fd.close()) {
+        throw S3Error("Cannot write " + destination.string() + " while downloading " +
+                      object.uri() + ": " + std::strerror(errno) + ".");
     }
     if (progress) progress->finished();
 }
