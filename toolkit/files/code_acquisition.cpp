@@ -12,6 +12,7 @@
 #include "toolkit/files/safe_extract.hpp"
 #include "toolkit/files/tree_copy.hpp"
 #include "toolkit/s3/client.hpp"
+#include "toolkit/system/uri_redaction.hpp"
 
 namespace optml::files {
 
@@ -24,7 +25,7 @@ namespace {
 }
 
 std::string submit_name(std::string_view submit_directory) {
-    return "sagemaker_submit_directory " + detail::quote_name(submit_directory);
+    return "sagemaker_submit_directory " + detail::quote_name(system::redact_uri(submit_directory));
 }
 
 bool prepare_code_dir(const fs::path& code_dir) {
@@ -95,7 +96,8 @@ void download_and_extract(const std::string& uri, const fs::path& code_dir,
     try {
         s3::Client::from_environment(environment).download(*object, archive.path());
     } catch (const s3::S3Error& error) {
-        fail(submit_name(uri) + ": train cannot download from " + uri + ". " + error.what());
+        fail(submit_name(uri) + ": train cannot download from " + system::redact_uri(uri) + ". " +
+             error.what());
     }
     extract_archive_safely(archive.path(), code_dir);
 }
