@@ -152,6 +152,22 @@ class TrainReportingTest(TrainTestCase):
         self.assertEqual(int(masks["SigIgn"], 16) & SIGPIPE_BIT, 0)
         self.assertEqual(int(masks["SigBlk"], 16) & SIGPIPE_BIT, 0)
 
+    def test_hardware_probes_get_default_signals_too(self):
+        job = self.program_job("pass\n")
+        tools = os.path.join(job.root, "tools")
+        os.makedirs(tools)
+        record = os.path.join(job.root, "probe-signals")
+        with open(os.path.join(tools, "nvidia-smi"), "w") as f:
+            f.write("#!/bin/sh\ngrep -E '^Sig(Ign|Blk):' /proc/self/status > '%s'\nexit 1\n"
+                    % record)
+        os.chmod(os.path.join(tools, "nvidia-smi"), 0o755)
+        code, _, stderr = job.run(self.train, {"PATH": tools + ":" + job.environment()["PATH"]})
+        self.assertEqual(code, 0, stderr.decode())
+        with open(record) as f:
+            masks = dict(line.split(":") for line in f.read().splitlines())
+        self.assertEqual(int(masks["SigIgn"], 16) & SIGPIPE_BIT, 0)
+        self.assertEqual(int(masks["SigBlk"], 16), 0)
+
     def test_a_closed_stderr_still_reports_a_failure(self):
         job = self.job()
         read_end, write_end = os.pipe()
