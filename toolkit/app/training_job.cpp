@@ -17,6 +17,7 @@
 #include "toolkit/process/stop_requests.hpp"
 #include "toolkit/process/supervisor.hpp"
 #include "toolkit/sync/intermediate_sync.hpp"
+#include "toolkit/system/uri_redaction.hpp"
 
 namespace optml::app {
 
@@ -49,10 +50,12 @@ void log_code_source(files::CodeSource source, const config::TrainingEnv& env) {
             logging::debug("code dir " + env.paths.code.string() + " already holds the code");
             break;
         case files::CodeSource::CopiedDirectory:
-            logging::info("copied " + env.module_dir + " into " + env.paths.code.string());
+            logging::info("copied " + system::redact_uri(env.module_dir) + " into " +
+                          env.paths.code.string());
             break;
         case files::CodeSource::ExtractedArchive:
-            logging::info("extracted " + env.module_dir + " into " + env.paths.code.string());
+            logging::info("extracted " + system::redact_uri(env.module_dir) + " into " +
+                          env.paths.code.string());
             break;
     }
 }

@@ -14,6 +14,7 @@
 #include "toolkit/files/stop_check.hpp"
 #include "toolkit/files/tree_copy.hpp"
 #include "toolkit/s3/client.hpp"
+#include "toolkit/system/uri_redaction.hpp"
 
 namespace optml::files {
 
@@ -26,7 +27,7 @@ namespace {
 }
 
 std::string submit_name(std::string_view submit_directory) {
-    return "sagemaker_submit_directory " + detail::quote_name(submit_directory);
+    return "sagemaker_submit_directory " + detail::quote_name(system::redact_uri(submit_directory));
 }
 
 bool prepare_code_dir(const fs::path& code_dir) {
@@ -101,10 +102,11 @@ void download_and_extract(const std::string& uri, const fs::path& code_dir,
         s3::Client(std::move(options), std::make_shared<s3::CredentialsProvider>(environment))
             .download(*object, archive.path());
     } catch (const s3::S3Error& error) {
-        detail::stop_if_requested("downloading the code from " + uri);
-        fail(submit_name(uri) + ": train cannot download from " + uri + ". " + error.what());
+        detail::stop_if_requested("downloading the code from " + system::redact_uri(uri));
+        fail(submit_name(uri) + ": train cannot download from " + system::redact_uri(uri) + ". " +
+             error.what());
     }
-    detail::stop_if_requested("downloading the code from " + uri);
+    detail::stop_if_requested("downloading the code from " + system::redact_uri(uri));
     extract_archive_safely(archive.path(), code_dir);
 }
 
