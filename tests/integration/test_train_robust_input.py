@@ -76,10 +76,26 @@ class TrainRobustInputTest(TrainTestCase):
         hyperparameters["sagemaker_program"] = "t.py"
         job = self.job(hyperparameters=hyperparameters)
         job.write_code("t.py", "")
-        failure, output = self.assert_configuration_error(job, "arguments and environment take",
-                                                          "environment variable SM_")
+        # SM_USER_ARGS, SM_HPS and SM_TRAINING_ENV each repeat all 6 MB: one string too long.
+        failure, output = self.assert_configuration_error(job, "environment variable SM_",
+                                                          "131,072 bytes")
         self.assertNotIn("v" * 100, failure)
         self.assertNotIn(b"v" * 100, output)
+
+    def test_many_entries_within_the_string_limit_name_the_total_and_the_stack_rule(self):
+        hyperparameters = {"hp_%04d" % i: "v" * 100 for i in range(1000)}
+        hyperparameters["sagemaker_program"] = "t.py"
+        job = self.job(hyperparameters=hyperparameters)
+        job.write_code("t.py", "")
+        # A 1 MiB stack limit allows 256 KiB of arguments and environment; the job needs ~600.
+        code, stdout, stderr = job.run(self.train, prefix=("prlimit", "--stack=1048576"))
+        self.assertEqual(code, 2, stderr.decode(errors="replace")[-2000:])
+        failure = job.failure()
+        self.assertIn("arguments and environment take", failure)
+        self.assertIn("262,144 bytes", failure)
+        self.assertIn("a quarter of the stack limit", failure)
+        self.assertNotIn("v" * 50, failure)
+        self.assertNotIn(b"v" * 50, stdout + stderr)
 
     def test_a_file_output_location_means_local_output(self):
         job = self.job(hyperparameters={"sagemaker_program": "t.py",
