@@ -95,7 +95,11 @@ class Value {
     Storage storage_;
 };
 
-inline bool Dict::empty() const { return items_.empty(); }
-inline std::size_t Dict::size() const { return items_.size(); }
+inline bool Dict::empty() const {
+    return items_.empty();
+}
+inline std::size_t Dict::size() const {
+    return items_.size();
+}
 
 }  // namespace optml::pyjson
