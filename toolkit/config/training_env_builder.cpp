@@ -15,7 +15,7 @@ namespace {
 
 // Hyperparameters the toolkit itself consumes; they are neither passed to the program nor
 // listed among the additional framework parameters.
-constexpr std::array<std::string_view, 8> kToolkitHyperparameters = {
+constexpr std::array<std::string_view, 9> kToolkitHyperparameters = {
     "sagemaker_program",
     "sagemaker_submit_directory",
     "sagemaker_enable_cloudwatch_metrics",
@@ -24,6 +24,7 @@ constexpr std::array<std::string_view, 8> kToolkitHyperparameters = {
     "sagemaker_job_name",
     "default_user_module_name",
     "_tuning_objective_metric",
+    "sagemaker_s3_output",
 };
 
 // Any of these switches on distribution for the current group when the job does not list

@@ -43,6 +43,7 @@ TEST_CASE("hyperparameters split into user, toolkit and framework parameters") {
         R"({"sagemaker_program": "\"train.py\"", "sagemaker_region": "\"eu-west-1\"",
             "sagemaker_job_name": "\"j\"", "sagemaker_custom": "{\"a\": 1}",
             "_tuning_objective_metric": "\"loss\"", "default_user_module_name": "\"m\"",
+            "sagemaker_s3_output": "\"s3://b/o\"",
             "SageMaker_lookalike": "\"kept\"", "epochs": "1"})",
         kOneHost));
     CHECK(pyjson::dumps(env.hyperparameters) == R"({"SageMaker_lookalike":"kept","epochs":1})");
