@@ -267,8 +267,7 @@ TrainingEnv build_training_env(const Paths& paths, const ConfigDocuments& docume
     env.region = region_from(toolkit_parameters, environment);
     env.job_name = environment.get("TRAINING_JOB_NAME");
     env.framework_module = environment.get("SAGEMAKER_TRAINING_MODULE");
-    if (const pyjson::Value* s3_output =
-            env.additional_framework_parameters.find("sagemaker_s3_output")) {
+    if (const pyjson::Value* s3_output = toolkit_parameters.find("sagemaker_s3_output")) {
         if (!s3_output->is_none()) {
             env.s3_output = require_string(*s3_output, kHyperparameters, "sagemaker_s3_output");
         }

@@ -49,6 +49,7 @@ TEST_CASE("hyperparameters split into user, toolkit and framework parameters") {
     CHECK(pyjson::dumps(env.hyperparameters) == R"({"SageMaker_lookalike":"kept","epochs":1})");
     CHECK(pyjson::dumps(env.additional_framework_parameters) == R"({"sagemaker_custom":{"a":1}})");
     CHECK(env.region == "eu-west-1");
+    CHECK(env.s3_output == "s3://b/o");
     CHECK(env.sagemaker_job_name == "j");
     CHECK(env.user_entry_point == "train.py");
     CHECK(env.module_name == "train");
