@@ -43,7 +43,7 @@ def main(argv):
     record = spec["environment"].get("STAND_IN_RECORD")
     if record:
         with open(record, "w", encoding="utf-8") as f:
-            json.dump(spec, f)
+            json.dump(dict(spec, spec_file_mode=stat.S_IMODE(os.stat(argv[3]).st_mode)), f)
     command, shown = program_command(spec, sys.executable)
     process = subprocess.Popen(command + spec["args"], cwd=spec["code_dir"],
                                env=spec["environment"], stderr=subprocess.PIPE)
