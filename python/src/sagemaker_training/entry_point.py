@@ -2,13 +2,12 @@
 gets the code, installs it, and runs and supervises the program with the chosen runner."""
 
 import logging
-import os
 import socket
 import sys
 import time
 
 from optml_toolkit.compat import handoff
-from sagemaker_training import environment, errors, runner
+from sagemaker_training import environment, runner
 
 logger = logging.getLogger(__name__)
 

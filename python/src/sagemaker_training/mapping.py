@@ -66,7 +66,8 @@ def split_by_criteria(dictionary, keys=None, prefix=None):
     """Split a dict into the items whose key is in `keys` or starts with `prefix`
     (included) and the rest (excluded), keeping the dict's order in both."""
     keys = set(keys or [])
-    included = {k: v for k, v in dictionary.items() if k in keys or (prefix and k.startswith(prefix))}
+    included = {k: v for k, v in dictionary.items()
+                if k in keys or (prefix and k.startswith(prefix))}
     excluded = {k: v for k, v in dictionary.items() if k not in included}
     return SplitResultSpec(included=included, excluded=excluded)
 

@@ -60,7 +60,8 @@ class Job:
         return subprocess.run([train], cwd=self.tmp, env=self.env, stdin=subprocess.DEVNULL,
                               capture_output=True, text=True, timeout=300)
 
-    def directly(self, python3, module, code="import importlib; importlib.import_module(%r).main()"):
+    def directly(self, python3, module,
+                 code="import importlib; importlib.import_module(%r).main()"):
         """Run the toolkit's main() in a plain interpreter (no train around it)."""
         return subprocess.run([python3, "-c", code % module], cwd=self.tmp, env=self.env,
                               stdin=subprocess.DEVNULL, capture_output=True, text=True,

@@ -194,3 +194,16 @@ def test_containers_user_script_names(tmp_path, python3):
         "                  issubclass(_errors.UnsupportedFormatError, Exception),\n"
         "                  _content_types.CSV]))\n"))
     assert seen == [["algo-1", "algo-2"], "algo-1", "abcde", True, "text/csv"]
+
+
+def test_framework_process_logging_follows_the_job_log_level(tmp_path, python3):
+    job = Job(tmp_path, dict(PROGRAM, sagemaker_container_log_level="10"))
+    seen = job.python(python3, (
+        "import json, logging, os\n"
+        "from sagemaker_training import environment\n"
+        "os.environ['SM_TRAINING_ENV'] = environment.Environment().to_env_vars()"
+        "['SM_TRAINING_ENV']\n"
+        "from optml_toolkit.compat import framework_process\n"
+        "framework_process.prepare()\n"
+        "print(json.dumps([logging.getLogger().level, bool(logging.getLogger().handlers)]))\n"))
+    assert seen == [10, True]
