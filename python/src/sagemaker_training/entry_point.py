@@ -2,7 +2,6 @@
 gets the code, installs it, and runs and supervises the program with the chosen runner."""
 
 import logging
-import socket
 import sys
 import time
 
@@ -54,6 +53,8 @@ def install(name, path=environment.code_dir, capture_error=False):
 
 
 def _dns_lookup(host, deadline_s=_HOST_RESOLUTION_DEADLINE_S):
+    import socket  # rarely needed in an optml job: train resolved every host already
+
     deadline = time.monotonic() + deadline_s
     delay = 0.1
     while True:

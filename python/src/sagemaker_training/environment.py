@@ -8,10 +8,8 @@ job, it computes the same properties in Python by the same rules.
 
 import json
 import logging
-import multiprocessing
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -93,6 +91,8 @@ def _create_local_job_folder():
         os.makedirs(folder, exist_ok=True)
     _write_json({}, hyperparameters_file_dir)
     _write_json({}, input_data_config_file_dir)
+    import socket  # only for a local job: the import is not free
+
     host = socket.gethostname()
     _write_json({
         "current_host": host,
@@ -170,8 +170,12 @@ def num_neurons(instance_type):
 
 
 def num_cpus():
-    """CPUs of the machine, as multiprocessing counts them."""
-    return multiprocessing.cpu_count()
+    """CPUs of the machine, as multiprocessing.cpu_count() counts them (without importing
+    multiprocessing, which costs a framework process's start-up)."""
+    count = os.cpu_count()
+    if count is None:
+        raise NotImplementedError("cannot determine number of cpus")
+    return count
 
 
 def validate_smddprun():
