@@ -244,6 +244,7 @@ def compute_properties(resource_config, input_data_config, hyperparameters):
         distribution_hosts = list(hosts)
     master_hostname = list(distribution_hosts or hosts)[0]
     mp_parameters = environ.get(params.SM_HP_MP_PARAMETERS)
+    hardware = _hardware(instance_type)
 
     properties = {
         "additional_framework_parameters": framework_parameters,
@@ -265,8 +266,8 @@ def compute_properties(resource_config, input_data_config, hyperparameters):
         "is_hetero": len(group_names) > 1,
         "is_master": current_host == master_hostname,
         "is_modelparallel_enabled": mp_parameters and mp_parameters != "{}",
-        "is_smddpmprun_installed": validate_smddpmprun(),
-        "is_smddprun_installed": validate_smddprun(),
+        "is_smddpmprun_installed": hardware["is_smddpmprun_installed"],
+        "is_smddprun_installed": hardware["is_smddprun_installed"],
         "job_name": environ.get(params.TRAINING_JOB_ENV),
         "log_level": toolkit_parameters.get(params.LOG_LEVEL_PARAM, logging.INFO),
         "master_hostname": master_hostname,
@@ -274,9 +275,9 @@ def compute_properties(resource_config, input_data_config, hyperparameters):
         "module_dir": str(toolkit_parameters.get(params.SUBMIT_DIR_PARAM, code_dir)),
         "module_name": module_name,
         "network_interface_name": resource_config.get("network_interface_name", "eth0"),
-        "num_cpus": num_cpus(),
-        "num_gpus": num_gpus(),
-        "num_neurons": num_neurons(instance_type),
+        "num_cpus": hardware["num_cpus"],
+        "num_gpus": hardware["num_gpus"],
+        "num_neurons": hardware["num_neurons"],
         "output_data_dir": output_data_dir,
         "output_dir": output_dir,
         "output_intermediate_dir": output_intermediate_dir,
@@ -285,6 +286,22 @@ def compute_properties(resource_config, input_data_config, hyperparameters):
         "user_entry_point": user_entry_point,
     }
     return properties, toolkit_parameters.get(params.S3_OUTPUT_LOCATION_PARAM)
+
+
+_HARDWARE_KEYS = ("num_cpus", "num_gpus", "num_neurons", "is_smddprun_installed",
+                  "is_smddpmprun_installed")
+
+
+def _hardware(instance_type):
+    """The machine's counts: train's probes from SM_TRAINING_ENV when this is its job (the
+    same machine and instance type), else probed here as the reference does."""
+    exported = exported_properties()
+    if exported is not None and exported["current_instance_type"] == instance_type:
+        return {key: exported[key] for key in _HARDWARE_KEYS}
+    return {"num_cpus": num_cpus(), "num_gpus": num_gpus(),
+            "num_neurons": num_neurons(instance_type),
+            "is_smddprun_installed": validate_smddprun(),
+            "is_smddpmprun_installed": validate_smddpmprun()}
 
 
 def _configured_region():

@@ -207,3 +207,15 @@ def test_framework_process_logging_follows_the_job_log_level(tmp_path, python3):
         "framework_process.prepare()\n"
         "print(json.dumps([logging.getLogger().level, bool(logging.getLogger().handlers)]))\n"))
     assert seen == [10, True]
+
+
+def test_environment_with_arguments_in_a_job_takes_trains_hardware_counts(tmp_path, python3):
+    job = Job(tmp_path, {})
+    seen = job.python(python3, (
+        "import json, os\nfrom sagemaker_training import environment\n"
+        "document = dict(environment.Environment())\n"
+        "os.environ['SM_TRAINING_ENV'] = json.dumps(dict(document, num_gpus=7))\n"
+        "os.environ['PATH'] = '/nonexistent'  # no probe could find anything now\n"
+        "env = environment.Environment(hyperparameters={'lr': 1})\n"
+        "print(json.dumps([env.num_gpus, env.hyperparameters]))\n"))
+    assert seen == [7, {"lr": 1}]
