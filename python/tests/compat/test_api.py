@@ -219,3 +219,18 @@ def test_environment_with_arguments_in_a_job_takes_trains_hardware_counts(tmp_pa
         "env = environment.Environment(hyperparameters={'lr': 1})\n"
         "print(json.dumps([env.num_gpus, env.hyperparameters]))\n"))
     assert seen == [7, {"lr": 1}]
+
+
+def test_topology_is_exported_only_when_the_resource_config_has_one(tmp_path, python3):
+    job = Job(tmp_path, {})
+    seen = job.python(python3, (
+        "import json\nfrom sagemaker_training import environment\n"
+        "topology = [{'hostName': 'algo-1', 'capacityUnitId': 'cu-1'}]\n"
+        "plain = environment.Environment(\n"
+        "    resource_config={'current_host': 'algo-1', 'hosts': ['algo-1']})\n"
+        "gb200 = environment.Environment(\n"
+        "    resource_config={'current_host': 'algo-1', 'hosts': ['algo-1'],\n"
+        "                     'topology': topology})\n"
+        "print(json.dumps([plain.to_env_vars().get('SM_TOPOLOGY'),\n"
+        "                  gb200.to_env_vars().get('SM_TOPOLOGY'), plain.topology]))\n"))
+    assert seen == [None, '[{"capacityUnitId":"cu-1","hostName":"algo-1"}]', []]
