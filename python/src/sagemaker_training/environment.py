@@ -368,6 +368,11 @@ def exported_properties(environ=None):
     return properties
 
 
+def _toolkit_parameter(name):
+    hyperparameters = _read_json_quietly(hyperparameters_file_dir, decode=True)
+    return hyperparameters.get(name) if isinstance(hyperparameters, dict) else None
+
+
 def _property(name):
     return property(lambda self: self._properties[name], doc="The job's %s." % name)
 
@@ -386,8 +391,8 @@ class Environment(mapping.MappingMixin):
             exported = exported_properties()
         if exported is not None:
             self._properties = exported
-            self._sagemaker_s3_output = exported["additional_framework_parameters"].get(
-                params.S3_OUTPUT_LOCATION_PARAM)
+            # A toolkit hyperparameter: not among the properties, so from the file.
+            self._sagemaker_s3_output = _toolkit_parameter(params.S3_OUTPUT_LOCATION_PARAM)
         else:
             self._properties, self._sagemaker_s3_output = compute_properties(
                 resource_config or read_resource_config(),

@@ -234,3 +234,16 @@ def test_topology_is_exported_only_when_the_resource_config_has_one(tmp_path, py
         "print(json.dumps([plain.to_env_vars().get('SM_TOPOLOGY'),\n"
         "                  gb200.to_env_vars().get('SM_TOPOLOGY'), plain.topology]))\n"))
     assert seen == [None, '[{"capacityUnitId":"cu-1","hostName":"algo-1"}]', []]
+
+
+def test_sagemaker_s3_output_is_a_toolkit_parameter(tmp_path, python3):
+    job = Job(tmp_path, dict(PROGRAM, sagemaker_s3_output='"s3://bucket/out"'))
+    seen = job.python(python3, (
+        "import json, os\nfrom sagemaker_training import environment\n"
+        "computed = environment.Environment()\n"
+        "os.environ['SM_TRAINING_ENV'] = computed.to_env_vars()['SM_TRAINING_ENV']\n"
+        "exported = environment.Environment()\n"
+        "print(json.dumps([computed.sagemaker_s3_output(), exported.sagemaker_s3_output(),\n"
+        "                  computed.additional_framework_parameters,\n"
+        "                  computed.hyperparameters]))\n"))
+    assert seen == ["s3://bucket/out", "s3://bucket/out", {}, {}]
