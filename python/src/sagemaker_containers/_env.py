@@ -47,9 +47,9 @@ class TrainingEnv(_mapping.MappingMixin):
         properties["master_hostname"] = list(properties["hosts"])[0]
         properties["is_master"] = properties["current_host"] == properties["master_hostname"]
         self._properties = properties
-        self._sagemaker_s3_output = (hyperparameters or {}).get(
-            _params.S3_OUTPUT_LOCATION_PARAM) if hyperparameters else \
-            _stt._toolkit_parameter(_params.S3_OUTPUT_LOCATION_PARAM)
+        s3_output = _params.S3_OUTPUT_LOCATION_PARAM
+        self._sagemaker_s3_output = (hyperparameters.get(s3_output) if hyperparameters
+                                     else _stt._toolkit_parameter(s3_output))
 
     def sagemaker_s3_output(self):
         return self._sagemaker_s3_output
