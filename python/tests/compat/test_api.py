@@ -247,3 +247,23 @@ def test_sagemaker_s3_output_is_a_toolkit_parameter(tmp_path, python3):
         "                  computed.additional_framework_parameters,\n"
         "                  computed.hyperparameters]))\n"))
     assert seen == ["s3://bucket/out", "s3://bucket/out", {}, {}]
+
+
+def test_environment_in_a_job_probes_no_hardware(tmp_path, python3):
+    job = Job(tmp_path, PROGRAM)
+    probes = tmp_path / "probes"
+    probes.mkdir()
+    marker = tmp_path / "probed"
+    for name in ("nvidia-smi", "neuron-ls"):
+        script = probes / name
+        script.write_text("#!/bin/sh\necho %s >> %s\n" % (name, marker))
+        script.chmod(0o755)
+    seen = job.python(python3, (
+        "import json, os\nfrom sagemaker_training import environment\n"
+        "os.environ['SM_TRAINING_ENV'] = environment.Environment().to_env_vars()"
+        "['SM_TRAINING_ENV']\n"
+        "os.environ['PATH'] = %r + ':' + os.environ['PATH']\n"
+        "for _ in range(5):\n"
+        "    environment.Environment()\n"
+        "print(json.dumps(os.path.exists(%r)))\n" % (str(probes), str(marker))))
+    assert seen is False
