@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from conftest import PYTHON_SRC  # noqa: F401  (puts python/src on sys.path)
+import conftest  # noqa: F401  (puts python/src on sys.path)
 from jobs import Job, compact_json
 from sagemaker_training import errors, mapping
 
