@@ -267,3 +267,26 @@ def test_environment_in_a_job_probes_no_hardware(tmp_path, python3):
         "    environment.Environment()\n"
         "print(json.dumps(os.path.exists(%r)))\n" % (str(probes), str(marker))))
     assert seen is False
+
+
+@pytest.mark.parametrize("result, expected_class, expected_text", [
+    ({"exit_code": 2, "error_class": "InstallRequirementsError", "stderr_tail": "no dist",
+      "extra_info": None, "command": "pip install -r requirements.txt"},
+     errors.InstallRequirementsError,
+     'InstallRequirementsError:\nExitCode 2\nErrorMessage "no dist"\n'
+     'Command "pip install -r requirements.txt"'),
+    ({"exit_code": 137, "error_class": "SomethingNew", "stderr_tail": "",
+      "extra_info": "OutOfMemory", "command": "train.py"},
+     errors.ExecuteUserScriptError,
+     'ExecuteUserScriptError:\nExitCode 137\nErrorMessage ""\nExtraInfo "OutOfMemory"\n'
+     'Command "train.py"'),
+    (None, errors.ExecuteUserScriptError,
+     "ExecuteUserScriptError:\nExitCode 3\nErrorMessage \"optml's train run-entry-point "
+     'ended with 3 and reported no result"\nCommand "train.py"'),
+])
+def test_results_become_the_reference_errors(result, expected_class, expected_text):
+    from optml_toolkit.compat import handoff
+
+    error = handoff.failure_error(errors, 3, result, {"entry_point": "train.py"})
+    assert type(error) is expected_class
+    assert str(error) == expected_text
