@@ -113,13 +113,13 @@ def run(spec, wait=True, train=None, errors_module=None):
         from sagemaker_training import errors as errors_module  # noqa: N813 (lazy: no cycle)
 
     train = train or find_train()
+    cwd = spec["code_dir"] if os.path.isdir(spec["code_dir"]) else None
     files = _Run(spec)
     if not wait:
-        return _Handle(files, files.command(train), cwd=spec["code_dir"]
-                       if os.path.isdir(spec["code_dir"]) else None)
+        # The caller owns the process; the spec (it holds the environment) goes at wait().
+        return _Handle(files, files.command(train), cwd=cwd)
     try:
-        process = subprocess.Popen(files.command(train), cwd=spec["code_dir"]
-                                   if os.path.isdir(spec["code_dir"]) else None)
+        process = subprocess.Popen(files.command(train), cwd=cwd)
         exit_code = process.wait()
         result = files.read_result()
     finally:
