@@ -4,10 +4,10 @@
 #include <iostream>
 #include <string_view>
 
-#include "toolkit/app/rank_wrapper.hpp"
 #include "toolkit/app/training_job.hpp"
 #include "toolkit/config/paths.hpp"
 #include "toolkit/logging/log.hpp"
+#include "toolkit/mpi/rank_wrapper.hpp"
 #include "toolkit/process/stop_requests.hpp"
 #include "toolkit/process/supervisor.hpp"
 #include "toolkit/reporting/verdict.hpp"
@@ -32,7 +32,8 @@ int train_main(int argc, char** argv) {
     // Rank mode execs the rank's program: checked before CLI11, which would take the
     // program's own options for train's, and before any signal is blocked, since the mask
     // would reach the program through exec.
-    if (argc >= 2 && std::string_view(argv[1]) == kRankModeFlag) return run_rank(argc, argv);
+    if (argc >= 2 && std::string_view(argv[1]) == mpi::kRankModeFlag)
+        return mpi::run_rank(argc, argv);
     // Before any thread exists, so every thread inherits the block (see stop_requests.hpp).
     process::keep_stop_requests_pending();
     CLI::App cli(kDescription, "train");
