@@ -1,5 +1,6 @@
 #include "toolkit/parameter_server/plan.hpp"
 
+#include "toolkit/bootstraps/bootstraps.hpp"
 #include "toolkit/errors/error.hpp"
 #include "toolkit/launchers/distribution_hosts.hpp"
 #include "toolkit/launchers/program_shape.hpp"
@@ -11,16 +12,6 @@ namespace optml::parameter_server {
 namespace {
 
 constexpr const char* kMxnetServerBootstrap = "import mxnet";
-
-// The reference's TensorFlow container serves the ps task from inside its own Python process;
-// here it is a separate process, kept off the GPUs as the reference's ConfigProto does.
-constexpr const char* kTensorFlowServerBootstrap = R"(import json, os
-import tensorflow as tf
-config = json.loads(os.environ["TF_CONFIG"])
-server = tf.distribute.Server(tf.train.ClusterSpec(config["cluster"]), job_name="ps",
-                              task_index=config["task"]["index"], protocol="grpc")
-server.join()
-)";
 
 std::string hyperparameter_text(const config::TrainingEnv& env, std::string_view name,
                                 std::string fallback) {
@@ -42,9 +33,9 @@ process::Command server_command(const entry::LaunchPlan& launch,
                                     std::string(entry::kind_name(launch.kind)) + ".");
         }
         launchers::require_python_shape(launch.program);
-        const char* bootstrap = options.flavour == ParameterServerFlavour::Mxnet
-                                    ? kMxnetServerBootstrap
-                                    : kTensorFlowServerBootstrap;
+        const std::string bootstrap = options.flavour == ParameterServerFlavour::Mxnet
+                                          ? kMxnetServerBootstrap
+                                          : std::string(bootstraps::tf_ps_server());
         command.argv = {launch.program.executable, "-c", bootstrap};
     }
     command.executable = command.argv.front();
