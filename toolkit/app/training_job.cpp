@@ -18,6 +18,7 @@
 #include "toolkit/process/stop_requests.hpp"
 #include "toolkit/process/supervisor.hpp"
 #include "toolkit/sync/intermediate_sync.hpp"
+#include "toolkit/system/uri_redaction.hpp"
 
 namespace optml::app {
 
@@ -50,10 +51,12 @@ void log_code_source(files::CodeSource source, const config::TrainingEnv& env) {
             logging::debug("code dir " + env.paths.code.string() + " already holds the code");
             break;
         case files::CodeSource::CopiedDirectory:
-            logging::info("copied " + env.module_dir + " into " + env.paths.code.string());
+            logging::info("copied " + system::redact_uri(env.module_dir) + " into " +
+                          env.paths.code.string());
             break;
         case files::CodeSource::ExtractedArchive:
-            logging::info("extracted " + env.module_dir + " into " + env.paths.code.string());
+            logging::info("extracted " + system::redact_uri(env.module_dir) + " into " +
+                          env.paths.code.string());
             break;
     }
 }
@@ -118,7 +121,8 @@ reporting::Verdict run_training_job(const system::EnvironmentSnapshot& environme
         system::merge_environment(
             environment, mapping::program_variables(env, environment.get_or("PYTHONPATH", "")))};
     const entry::LaunchPlan plan = entry::plan_launch(inputs);
-    if (plan.kind == entry::EntryPointKind::Command) entry::make_executable(plan.entry_point_file);
+    if (plan.kind == entry::EntryPointKind::Command)
+        entry::make_executable(paths.code, plan.entry_point_file);
 
     process::SupervisorOptions options;
     options.stop_timeout = settings.stop_timeout;

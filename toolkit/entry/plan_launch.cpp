@@ -1,8 +1,3 @@
-#include <sys/stat.h>
-
-#include <cerrno>
-#include <cstring>
-
 #include "toolkit/bootstraps/bootstraps.hpp"
 #include "toolkit/entry/entry_point.hpp"
 
@@ -66,18 +61,6 @@ std::pair<std::string, std::string> split_framework_module(const std::string& sp
 }
 
 }  // namespace
-
-void make_executable(const std::filesystem::path& file) {
-    if (::chmod(file.c_str(), 0755) != 0) {
-        struct stat status {};
-        bool already_executable = ::stat(file.c_str(), &status) == 0 && (status.st_mode & S_IXUSR);
-        if (!already_executable) {
-            throw errors::Error(errors::ErrorKind::EntryPoint,
-                                "The entry point " + file.string() +
-                                    " cannot be made executable: " + std::strerror(errno) + ".");
-        }
-    }
-}
 
 LaunchPlan plan_launch(const LaunchInputs& inputs) {
     const config::TrainingEnv& env = inputs.env;

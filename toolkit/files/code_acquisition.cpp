@@ -1,5 +1,6 @@
 #include "toolkit/files/code_acquisition.hpp"
 
+#include <memory>
 #include <string_view>
 #include <system_error>
 
@@ -7,9 +8,11 @@
 #include "toolkit/files/directory_cleanup.hpp"
 #include "toolkit/files/display.hpp"
 #include "toolkit/files/safe_extract.hpp"
+#include "toolkit/files/stop_check.hpp"
 #include "toolkit/files/tree_copy.hpp"
 #include "toolkit/s3/client.hpp"
 #include "toolkit/system/temporary_path.hpp"
+#include "toolkit/system/uri_redaction.hpp"
 
 namespace optml::files {
 
@@ -22,7 +25,7 @@ namespace {
 }
 
 std::string submit_name(std::string_view submit_directory) {
-    return "sagemaker_submit_directory " + detail::quote_name(submit_directory);
+    return "sagemaker_submit_directory " + detail::quote_name(system::redact_uri(submit_directory));
 }
 
 bool prepare_code_dir(const fs::path& code_dir) {
@@ -76,11 +79,18 @@ void download_and_extract(const std::string& uri, const fs::path& code_dir,
         fail(submit_name(uri) + " is not an S3 object URI of the form s3://bucket/key.tar.gz.");
     }
     const system::TemporaryFile archive = temporary_archive();
+    s3::ClientOptions options = s3::client_options_from_environment(environment);
+    // A stop request aborts the transfer within a second, also while the server stalls.
+    options.cancel = detail::stop_pending;
     try {
-        s3::Client::from_environment(environment).download(*object, archive.path());
+        s3::Client(std::move(options), std::make_shared<s3::CredentialsProvider>(environment))
+            .download(*object, archive.path());
     } catch (const s3::S3Error& error) {
-        fail(submit_name(uri) + ": train cannot download from " + uri + ". " + error.what());
+        detail::stop_if_requested("downloading the code from " + system::redact_uri(uri));
+        fail(submit_name(uri) + ": train cannot download from " + system::redact_uri(uri) + ". " +
+             error.what());
     }
+    detail::stop_if_requested("downloading the code from " + system::redact_uri(uri));
     extract_archive_safely(archive.path(), code_dir);
 }
 

@@ -3,6 +3,7 @@
 #include <csignal>
 
 #include "toolkit/process/signal_name.hpp"
+#include "toolkit/reporting/valid_utf8.hpp"
 
 namespace optml::reporting {
 
@@ -84,7 +85,9 @@ Verdict verdict_for_error(const errors::Error& error) {
     if (const auto* stop = dynamic_cast<const errors::StopRequested*>(&error)) {
         exit_code = 128 + stop->signal_number();
     }
-    return Verdict{exit_code, std::string(errors::kind_name(error.kind())) + ":\n" + error.what()};
+    // Messages may quote file names and other bytes from outside: the file must be UTF-8.
+    return Verdict{exit_code,
+                   std::string(errors::kind_name(error.kind())) + ":\n" + valid_utf8(error.what())};
 }
 
 Verdict verdict_for_program(const process::Outcome& outcome, std::string_view summary) {

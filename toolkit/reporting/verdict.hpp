@@ -45,7 +45,9 @@ Verdict verdict_for_preparation(const process::Outcome& outcome, errors::ErrorKi
 
 // Writes output/success or output/failure under output_dir (created when missing). A
 // failure file that already exists, e.g. written by the program itself, is kept as it is.
-// Returns false (after logging) when the file cannot be written.
+// output_dir itself and the status files are never followed when they are links, and no
+// temporary file stays behind. Returns false (after logging why) when the file cannot be
+// written: output_dir a link or a file, a folder in the file's place, a read-only or full disk.
 bool publish(const std::filesystem::path& output_dir, const Verdict& verdict);
 
 // The ErrorMessage body from a stderr tail, at most `budget` characters: for a Python

@@ -186,6 +186,10 @@ void Client::download(const ObjectRef& object, const std::filesystem::path& dest
                       std::to_string(sink.position()) + " of " + std::to_string(*total) +
                       " bytes (after " + std::to_string(attempts) + " attempts).");
     }
+    if (!fd.close()) {
+        throw S3Error("Cannot write " + destination.string() + " while downloading " +
+                      object.uri() + ": " + std::strerror(errno) + ".");
+    }
     if (progress) progress->finished();
 }
 

@@ -74,7 +74,7 @@ IntermediateSync::IntermediateSync(fs::path folder, s3::ObjectRef prefix,
                             "Cannot create " + folder_.string() +
                                 " for intermediate output: " + error.message() + ".");
     }
-    client_options.cancel = cancel_;
+    client_options.cancel = [cancel = cancel_] { return cancel->load(); };
     client_ = std::make_unique<s3::Client>(std::move(client_options), std::move(credentials));
     try {
         watcher_ = std::make_unique<detail::FolderWatcher>(folder_);

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <cerrno>
+
 namespace optml::system {
 
 void UniqueFd::reset(int fd) {
@@ -11,6 +13,11 @@ void UniqueFd::reset(int fd) {
         ::close(fd_);
     }
     fd_ = fd;
+}
+
+bool UniqueFd::close() {
+    const int fd = std::exchange(fd_, -1);
+    return fd < 0 || ::close(fd) == 0 || errno == EINTR;
 }
 
 }  // namespace optml::system

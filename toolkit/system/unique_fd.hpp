@@ -27,6 +27,9 @@ class UniqueFd {
     explicit operator bool() const { return fd_ >= 0; }
     // Closes the descriptor held, if any, and holds `fd` instead.
     void reset(int fd = -1);
+    // Closes the descriptor now, for a file written to, where close may be the first to report
+    // a failed write: false when it did (EINTR counts as closed: Linux has released it).
+    bool close();
     // Gives the descriptor up without closing it.
     int release() { return std::exchange(fd_, -1); }
 
