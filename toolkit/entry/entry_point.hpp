@@ -55,7 +55,9 @@ struct LaunchInputs {
 // Builds the plan from the code dir as it is now (after code acquisition). Throws
 // errors::Error(EntryPoint) when no entry point is named, the named file is missing or a
 // Python step has no interpreter, and
-// errors::Error(Configuration) for a malformed SAGEMAKER_TRAINING_MODULE.
+// errors::Error(Configuration) for a malformed SAGEMAKER_TRAINING_MODULE, or for a command
+// whose arguments and environment exceed what execve accepts (naming the largest variable or
+// argument, its size and the limit).
 LaunchPlan plan_launch(const LaunchInputs& inputs);
 
 // Gives a command entry point (file, inside code_dir) the 0755 mode the platform stores

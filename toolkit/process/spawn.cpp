@@ -79,6 +79,12 @@ std::string describe(const ChildReport& report, const ExecPlan& plan) {
         case FailedStep::Chdir:
             return "cannot change directory to " + std::string(plan.cwd()) + ": " + reason;
         case FailedStep::Exec:
+            if (report.error_number == E2BIG) {
+                // Checked before the plan runs (exec_limits.hpp); this is the kernel's last word.
+                return reason +
+                       ": its arguments and environment exceed what Linux accepts "
+                       "for one program";
+            }
             return reason;
         case FailedStep::ShellFallback:
             return "cannot run it with /bin/sh: " + reason;

@@ -6,8 +6,10 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
+#include <string_view>
 #include <system_error>
 
 #include "toolkit/errors/error.hpp"
@@ -28,15 +30,36 @@ std::string mebibytes(std::uint64_t bytes) {
     return text;
 }
 
+// Local-mode tools pass a file:// location: output stays on this machine, as in the
+// reference, which treats the scheme case-insensitively (urlparse lowers it).
+bool names_local_output(const std::string& location) {
+    constexpr std::string_view kScheme = "file:";
+    if (location.size() < kScheme.size()) return false;
+    for (std::size_t i = 0; i < kScheme.size(); ++i) {
+        if (std::tolower(static_cast<unsigned char>(location[i])) != kScheme[i]) return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 std::unique_ptr<IntermediateSync> IntermediateSync::start_if_configured(
     const config::TrainingEnv& env, const system::EnvironmentSnapshot& environment) {
     if (!env.s3_output) return nullptr;
+    if (names_local_output(*env.s3_output)) {
+        // The reference still creates the folder the program writes into.
+        std::error_code ignored;
+        fs::create_directories(env.paths.output_intermediate, ignored);
+        logging::debug(
+            "sagemaker_s3_output is a file:// location; output/intermediate stays "
+            "local and nothing is uploaded");
+        return nullptr;
+    }
     const std::optional<s3::ObjectRef> output = s3::parse_s3_uri(*env.s3_output);
     if (!output) {
         throw errors::Error(errors::ErrorKind::Configuration,
-                            "sagemaker_s3_output must be an s3:// URI, as in s3://bucket/prefix.");
+                            "sagemaker_s3_output must be an s3:// URI, as in s3://bucket/prefix, "
+                            "or a file:// location for local output.");
     }
     std::string job = env.job_name.value_or("");
     if (job.empty()) job = env.sagemaker_job_name;

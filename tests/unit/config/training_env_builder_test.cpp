@@ -143,6 +143,26 @@ TEST_CASE("configuration errors name the file and key") {
                Catch::Contains("instance_group_name"));
 }
 
+TEST_CASE("resourceconfig.json hosts must be consistent: current_host listed, each host once") {
+    CHECK_THAT(error_message(documents("{}", R"({"current_host": "", "hosts": ["algo-1"]})")),
+               Catch::Contains("resourceconfig.json") && Catch::Contains("'current_host'") &&
+                   Catch::Contains("must not be empty"));
+    CHECK_THAT(error_message(documents("{}", R"({"current_host": "algo-9", "hosts": ["algo-1"]})")),
+               Catch::Contains("resourceconfig.json") && Catch::Contains("'current_host'") &&
+                   Catch::Contains("'algo-9'") && Catch::Contains("does not list"));
+    CHECK_THAT(error_message(documents(
+                   "{}", R"({"current_host": "algo-1", "hosts": ["algo-1", "algo-2", "algo-1"]})")),
+               Catch::Contains("resourceconfig.json") && Catch::Contains("'hosts'") &&
+                   Catch::Contains("'algo-1' twice"));
+    CHECK_THAT(
+        error_message(documents("{}", R"({"current_host": "algo-1", "hosts": ["algo-1", ""]})")),
+        Catch::Contains("'hosts'") && Catch::Contains("empty host name"));
+    CHECK_THAT(error_message(documents("{}", R"({"current_host": "a", "hosts": ["a"],
+                 "instance_groups": [{"instance_group_name": "g", "hosts": ["a", "b"]}]})")),
+               Catch::Contains("instance_groups[].hosts") && Catch::Contains("'g'") &&
+                   Catch::Contains("'b'"));
+}
+
 TEST_CASE("the log level variable is validated but the hyperparameter decides") {
     auto env = build(documents("{}", kOneHost), {{"SAGEMAKER_CONTAINER_LOG_LEVEL", " 10 "}});
     CHECK(pyjson::dumps(env.log_level) == "20");

@@ -184,3 +184,44 @@ TEST_CASE("the interpreter comes from OPTML_PYTHON, else python3 on PATH") {
                           system::EnvironmentSnapshot::Variables{{"PATH", "/nonexistent"}})),
                       Catch::Contains("python3"));
 }
+
+TEST_CASE("a plan execve would refuse is a configuration error naming the offender, not a value") {
+    CodeDir dir;
+    dir.write("train.py", "");
+    auto env = build(dir, R"({"sagemaker_program": "\"train.py\""})");
+    const std::string secret(200 * 1024, 's');
+    auto failure = [&](std::vector<std::string> arguments, std::vector<std::string> environment) {
+        try {
+            entry::plan_launch(
+                {env, kTrainEnvironment, std::move(arguments), std::move(environment)});
+        } catch (const errors::Error& error) {
+            CHECK(error.kind() == errors::ErrorKind::Configuration);
+            return std::string(error.what());
+        }
+        FAIL("expected an error");
+        return std::string();
+    };
+
+    const std::string long_value = failure({"--epochs", "2", "--token", secret}, {"A=1"});
+    CHECK_THAT(long_value,
+               Catch::Contains("argument 5 (the value of the hyperparameter 'token')") &&
+                   Catch::Contains("204,801 bytes") && Catch::Contains("131,072 bytes") &&
+                   Catch::Contains("the largest hyperparameter is 'token'"));
+    CHECK(long_value.find("sss") == std::string::npos);
+
+    const std::string long_variable = failure({"--epochs", "2"}, {"A=1", "SM_HP_TOKEN=" + secret});
+    CHECK_THAT(long_variable, Catch::Contains("environment variable SM_HP_TOKEN") &&
+                                  Catch::Contains("204,813 bytes"));
+    CHECK(long_variable.find("sss") == std::string::npos);
+
+    // Many small entries: each fits, together they do not.
+    std::vector<std::string> many;
+    for (int i = 0; i < 100000; ++i)
+        many.push_back("SM_HP_P" + std::to_string(i) + "=" + std::string(60, 'v'));
+    many.push_back("SM_HPS=" + std::string(100000, 'v'));
+    const std::string too_many = failure({"--epochs", "2"}, many);
+    CHECK_THAT(too_many, Catch::Contains("arguments and environment take") &&
+                             Catch::Contains("environment variable SM_HPS (100,008 bytes)") &&
+                             Catch::Contains("100001 environment variables"));
+    CHECK(too_many.find("vvv") == std::string::npos);
+}
