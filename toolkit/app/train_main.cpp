@@ -6,10 +6,10 @@
 #include <optional>
 #include <string_view>
 
-#include "toolkit/app/rank_wrapper.hpp"
 #include "toolkit/app/training_job.hpp"
 #include "toolkit/config/paths.hpp"
 #include "toolkit/logging/log.hpp"
+#include "toolkit/mpi/rank_wrapper.hpp"
 #include "toolkit/process/stop_requests.hpp"
 #include "toolkit/process/supervisor.hpp"
 #include "toolkit/reporting/verdict.hpp"
@@ -74,7 +74,8 @@ int train_main(int argc, char** argv) {
     // Rank mode execs the rank's program: checked before CLI11, which would take the
     // program's own options for train's, and before any signal is blocked, since the mask
     // would reach the program through exec.
-    if (argc >= 2 && std::string_view(argv[1]) == kRankModeFlag) return run_rank(argc, argv);
+    if (argc >= 2 && std::string_view(argv[1]) == mpi::kRankModeFlag)
+        return mpi::run_rank(argc, argv);
     // train's own output is never worth dying for: a closed stderr or stdout must fail a
     // write with EPIPE, not kill train before it reports. process/ gives every child the
     // default disposition back before exec.

@@ -1,32 +1,12 @@
 #include <algorithm>
 
+#include "toolkit/bootstraps/bootstraps.hpp"
 #include "toolkit/entry/entry_point.hpp"
 #include "toolkit/process/exec_limits.hpp"
 
 namespace optml::entry {
 
 namespace {
-
-// Runs in the Python child for SAGEMAKER_TRAINING_MODULE: a module that cannot be imported
-// is reported by name instead of as a bare traceback.
-constexpr const char* kFrameworkBootstrap = R"(import importlib, sys
-module_name, function_name = sys.argv[1], sys.argv[2]
-del sys.argv[1:3]
-try:
-    module = importlib.import_module(module_name)
-except ModuleNotFoundError as error:
-    if error.name and (module_name == error.name or module_name.startswith(error.name + ".")):
-        sys.stderr.write("ImportModuleError: cannot import the framework module %r named by "
-                         "SAGEMAKER_TRAINING_MODULE: %s\n" % (module_name, error))
-        sys.exit(2)
-    raise
-function = getattr(module, function_name, None)
-if not callable(function):
-    sys.stderr.write("ImportModuleError: the framework module %r has no function %r "
-                     "(SAGEMAKER_TRAINING_MODULE)\n" % (module_name, function_name))
-    sys.exit(2)
-function()
-)";
 
 std::vector<std::string> pip_environment(const std::vector<std::string>& program_environment) {
     // Debian-style interpreters refuse pip installs into the system site (PEP 668); inside a
@@ -144,8 +124,9 @@ LaunchPlan build_plan(const LaunchInputs& inputs) {
     if (env.framework_module) {
         auto [module_name, function_name] = split_framework_module(*env.framework_module);
         plan.kind = EntryPointKind::FrameworkModule;
-        plan.program =
-            python_command(inputs, {"-c", kFrameworkBootstrap, module_name, function_name}, false);
+        plan.program = python_command(
+            inputs, {"-c", std::string(bootstraps::framework_module()), module_name, function_name},
+            false);
         return plan;
     }
 

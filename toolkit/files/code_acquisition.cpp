@@ -1,8 +1,5 @@
 #include "toolkit/files/code_acquisition.hpp"
 
-#include <stdlib.h>
-#include <unistd.h>
-
 #include <memory>
 #include <string_view>
 #include <system_error>
@@ -14,6 +11,7 @@
 #include "toolkit/files/stop_check.hpp"
 #include "toolkit/files/tree_copy.hpp"
 #include "toolkit/s3/client.hpp"
+#include "toolkit/system/temporary_path.hpp"
 #include "toolkit/system/uri_redaction.hpp"
 
 namespace optml::files {
@@ -65,28 +63,14 @@ void fill_or_leave_empty(const fs::path& code_dir, Fill fill) {
 
 // The archive is downloaded whole before anything is extracted: extraction checks every
 // entry first, and a broken download must never leave half a tree in the code dir.
-class TemporaryArchive {
-  public:
-    TemporaryArchive() {
-        std::string pattern = (fs::temp_directory_path() / "optml-code-XXXXXX.tar.gz").string();
-        const int fd = ::mkstemps(pattern.data(), 7);
-        if (fd < 0)
-            fail("Cannot create a temporary file to download the code into: " +
-                 std::generic_category().message(errno) + ".");
-        ::close(fd);
-        path_ = pattern;
+system::TemporaryFile temporary_archive() {
+    try {
+        return system::TemporaryFile("optml-code-", ".tar.gz");
+    } catch (const std::system_error& error) {
+        fail("Cannot create a temporary file to download the code into: " + error.code().message() +
+             ".");
     }
-    TemporaryArchive(const TemporaryArchive&) = delete;
-    TemporaryArchive& operator=(const TemporaryArchive&) = delete;
-    ~TemporaryArchive() {
-        std::error_code ignored;
-        fs::remove(path_, ignored);
-    }
-    const fs::path& path() const { return path_; }
-
-  private:
-    fs::path path_;
-};
+}
 
 void download_and_extract(const std::string& uri, const fs::path& code_dir,
                           const system::EnvironmentSnapshot& environment) {
@@ -94,7 +78,7 @@ void download_and_extract(const std::string& uri, const fs::path& code_dir,
     if (!object || object->key.empty() || object->key.ends_with('/')) {
         fail(submit_name(uri) + " is not an S3 object URI of the form s3://bucket/key.tar.gz.");
     }
-    const TemporaryArchive archive;
+    const system::TemporaryFile archive = temporary_archive();
     s3::ClientOptions options = s3::client_options_from_environment(environment);
     // A stop request aborts the transfer within a second, also while the server stalls.
     options.cancel = detail::stop_pending;

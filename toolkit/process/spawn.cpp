@@ -6,8 +6,8 @@
 #include <cerrno>
 
 #include "toolkit/process/os_error.hpp"
+#include "toolkit/process/pipe.hpp"
 #include "toolkit/process/signal_set.hpp"
-#include "toolkit/process/unique_fd.hpp"
 
 namespace optml::process {
 

@@ -14,33 +14,15 @@
 #include "toolkit/s3/progress.hpp"
 #include "toolkit/s3/request.hpp"
 #include "toolkit/s3/retry.hpp"
+#include "toolkit/system/unique_fd.hpp"
 
 namespace optml::s3 {
 
 using detail::S3Request;
 using detail::S3Response;
+using system::UniqueFd;
 
 namespace {
-
-class UniqueFd {
-  public:
-    explicit UniqueFd(int fd) : fd_(fd) {}
-    UniqueFd(const UniqueFd&) = delete;
-    UniqueFd& operator=(const UniqueFd&) = delete;
-    ~UniqueFd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    int get() const { return fd_; }
-    // For a file written to: close() may be the first to report a failed write.
-    bool close() {
-        const int fd = fd_;
-        fd_ = -1;
-        return ::close(fd) == 0 || errno == EINTR;
-    }
-
-  private:
-    int fd_;
-};
 
 // Writes a download at the offset its response covers: from 0 for a 200, from where the
 // previous attempt stopped for a 206 answering our Range.

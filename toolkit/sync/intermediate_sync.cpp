@@ -1,5 +1,7 @@
 #include "toolkit/sync/intermediate_sync.hpp"
 
+#include "toolkit/config/settings.hpp"
+
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -26,20 +28,6 @@ std::string mebibytes(std::uint64_t bytes) {
     char text[32];
     std::snprintf(text, sizeof text, "%.1f MiB", static_cast<double>(bytes) / (1 << 20));
     return text;
-}
-
-std::chrono::milliseconds flush_timeout_from(const system::EnvironmentSnapshot& environment,
-                                             std::chrono::milliseconds fallback) {
-    const auto text = environment.get("OPTML_INTERMEDIATE_FLUSH_TIMEOUT");
-    if (!text) return fallback;
-    try {
-        const double seconds = std::stod(*text);
-        if (seconds > 0) return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
-    } catch (const std::exception&) {
-    }
-    logging::warn(
-        "OPTML_INTERMEDIATE_FLUSH_TIMEOUT is not a positive number of seconds; using the default");
-    return fallback;
 }
 
 // Local-mode tools pass a file:// location: output stays on this machine, as in the
@@ -82,7 +70,8 @@ std::unique_ptr<IntermediateSync> IntermediateSync::start_if_configured(
         return nullptr;
     }
     SyncOptions options;
-    options.flush_timeout = flush_timeout_from(environment, options.flush_timeout);
+    options.flush_timeout =
+        config::setting_seconds("OPTML_INTERMEDIATE_FLUSH_TIMEOUT", environment);
     auto sync = std::make_unique<IntermediateSync>(
         env.paths.output_intermediate, output->child(job + "/output/intermediate"),
         s3::client_options_from_environment(environment),

@@ -26,7 +26,7 @@ struct SyncOptions {
     std::size_t uploaders = 2;  // parallel uploads
     // How long finish() may take to upload what is left; then transfers are cancelled.
     // OPTML_INTERMEDIATE_FLUSH_TIMEOUT (seconds) sets it in start_if_configured.
-    std::chrono::milliseconds flush_timeout{std::chrono::minutes(10)};
+    std::chrono::milliseconds flush_timeout{std::chrono::minutes(10)};  // tests shorten it
 };
 
 struct SyncTotals {
