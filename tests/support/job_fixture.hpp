@@ -40,8 +40,10 @@ inline entry::LaunchPlan python_program(std::vector<std::string> env = {"PATH=/u
                                                                         "SM_HOSTS=[]"}) {
     entry::LaunchPlan plan;
     plan.kind = entry::EntryPointKind::PythonProgram;
+    plan.program_spec = {
+        entry::ProgramSpec::Form::PythonScript, "/usr/bin/python3", "train.py", {"--lr", "0.1"}};
     plan.program.executable = "/usr/bin/python3";
-    plan.program.argv = {"/usr/bin/python3", "train.py", "--lr", "0.1"};
+    plan.program.argv = entry::program_argv(plan.program_spec);
     plan.program.env = std::move(env);
     plan.program.cwd = "/opt/ml/code";
     return plan;
@@ -50,15 +52,18 @@ inline entry::LaunchPlan python_program(std::vector<std::string> env = {"PATH=/u
 inline entry::LaunchPlan python_module(const char* module = "pkg.train") {
     entry::LaunchPlan plan = python_program();
     plan.kind = entry::EntryPointKind::PythonModule;
-    plan.program.argv = {"/usr/bin/python3", "-m", module, "--lr", "0.1"};
+    plan.program_spec = {
+        entry::ProgramSpec::Form::PythonModule, "/usr/bin/python3", module, {"--lr", "0.1"}};
+    plan.program.argv = entry::program_argv(plan.program_spec);
     return plan;
 }
 
 inline entry::LaunchPlan command_program() {
     entry::LaunchPlan plan = python_program();
     plan.kind = entry::EntryPointKind::Command;
+    plan.program_spec = {entry::ProgramSpec::Form::Executable, "", "./run.sh", {"--lr", "0.1"}};
     plan.program.executable = "./run.sh";
-    plan.program.argv = {"./run.sh", "--lr", "0.1"};
+    plan.program.argv = entry::program_argv(plan.program_spec);
     plan.program.shell_fallback = true;
     return plan;
 }

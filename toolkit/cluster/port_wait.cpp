@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <utility>
 
 #include "toolkit/errors/error.hpp"
 #include "toolkit/logging/log.hpp"
@@ -34,23 +35,25 @@ bool connected_within(int fd, std::chrono::milliseconds timeout) {
 
 }  // namespace
 
-int connect_with_timeout(const std::string& host, int port, std::chrono::milliseconds timeout) {
+system::UniqueFd connect_with_timeout(const std::string& host, int port,
+                                      std::chrono::milliseconds timeout) {
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
     addrinfo* found = nullptr;
-    if (::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found) != 0) return -1;
-    int result = -1;
-    for (addrinfo* address = found; address != nullptr && result < 0; address = address->ai_next) {
-        int fd = ::socket(address->ai_family, address->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                          address->ai_protocol);
-        if (fd < 0) continue;
-        if (::connect(fd, address->ai_addr, address->ai_addrlen) == 0 ||
-            (errno == EINPROGRESS && connected_within(fd, timeout))) {
-            ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-            result = fd;
-        } else {
-            ::close(fd);
+    if (::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found) != 0) {
+        return {};
+    }
+    system::UniqueFd result;
+    for (addrinfo* address = found; address != nullptr && !result; address = address->ai_next) {
+        system::UniqueFd fd(::socket(address->ai_family,
+                                     address->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                                     address->ai_protocol));
+        if (!fd) continue;
+        if (::connect(fd.get(), address->ai_addr, address->ai_addrlen) == 0 ||
+            (errno == EINPROGRESS && connected_within(fd.get(), timeout))) {
+            ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) & ~O_NONBLOCK);
+            result = std::move(fd);
         }
     }
     ::freeaddrinfo(found);
@@ -64,11 +67,9 @@ void wait_for_ports(const PortWait& wait) {
         for (;;) {
             const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
                 std::max<Clock::duration>(deadline - Clock::now(), Clock::duration::zero()));
-            const int fd = connect_with_timeout(
-                host, wait.port,
-                std::clamp(remaining, std::chrono::milliseconds(1), wait.interval));
-            if (fd >= 0) {
-                ::close(fd);
+            if (connect_with_timeout(
+                    host, wait.port,
+                    std::clamp(remaining, std::chrono::milliseconds(1), wait.interval))) {
                 logging::info(wait.service + " on " + host + " accepts connections");
                 break;
             }

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "toolkit/system/unique_fd.hpp"
+
 namespace optml::cluster {
 
 // What a port wait is for, so its error can say which service and which setting.
@@ -21,7 +23,8 @@ struct PortWait {
 // answered, or errors::StopRequested when train is asked to stop meanwhile.
 void wait_for_ports(const PortWait& wait);
 
-// One TCP connection attempt bounded by `timeout`: the connected descriptor, or -1.
-int connect_with_timeout(const std::string& host, int port, std::chrono::milliseconds timeout);
+// One TCP connection attempt bounded by `timeout`: the connected descriptor, or none.
+system::UniqueFd connect_with_timeout(const std::string& host, int port,
+                                      std::chrono::milliseconds timeout);
 
 }  // namespace optml::cluster

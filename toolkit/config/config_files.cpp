@@ -11,6 +11,7 @@
 
 #include "toolkit/errors/error.hpp"
 #include "toolkit/pyjson/python_text.hpp"
+#include "toolkit/system/unique_fd.hpp"
 
 namespace optml::config {
 
@@ -45,10 +46,7 @@ std::string read_whole_file(const std::filesystem::path& file) {
         }
         fail(file, std::string("cannot be opened: ") + std::strerror(open_errno));
     }
-    struct FdCloser {
-        int fd;
-        ~FdCloser() { ::close(fd); }
-    } closer{fd};
+    const system::UniqueFd owner(fd);
     struct stat status {};
     if (::fstat(fd, &status) != 0)
         fail(file, std::string("cannot be read: ") + std::strerror(errno));

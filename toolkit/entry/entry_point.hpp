@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "toolkit/config/training_env.hpp"
+#include "toolkit/entry/program_spec.hpp"
 #include "toolkit/errors/error.hpp"
 #include "toolkit/process/command.hpp"
 #include "toolkit/system/environment.hpp"
@@ -37,7 +38,8 @@ struct PreparationStep {
 struct LaunchPlan {
     EntryPointKind kind = EntryPointKind::PythonProgram;
     std::vector<PreparationStep> preparation;
-    process::Command program;
+    ProgramSpec program_spec;  // what the program is; runners build their commands from it
+    process::Command program;  // program_spec as one command: argv, environment, cwd
     std::filesystem::path entry_point_file;  // for PythonProgram and Command; empty otherwise
 };
 

@@ -11,26 +11,13 @@
 #include <system_error>
 
 #include "toolkit/entry/entry_point.hpp"
+#include "toolkit/system/unique_fd.hpp"
 
 namespace optml::entry {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-class Descriptor {
-  public:
-    explicit Descriptor(int fd) : fd_(fd) {}
-    Descriptor(const Descriptor&) = delete;
-    Descriptor& operator=(const Descriptor&) = delete;
-    ~Descriptor() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    int get() const { return fd_; }
-
-  private:
-    int fd_;
-};
 
 [[noreturn]] void refuse(const fs::path& file, const std::string& reason) {
     throw errors::Error(
@@ -91,7 +78,7 @@ int change_mode(int fd, bool path_only) {
 }  // namespace
 
 void make_executable(const fs::path& code_dir, const fs::path& file) {
-    const Descriptor root(::open(code_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    const system::UniqueFd root(::open(code_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (root.get() < 0) refuse(file, std::strerror(errno));
     const fs::path relative = file.lexically_relative(code_dir);
     if (relative.empty()) refuse(file, "it is not inside the code dir " + code_dir.string());
@@ -101,7 +88,7 @@ void make_executable(const fs::path& code_dir, const fs::path& file) {
         path_only = true;
         fd = open_entry_point(root.get(), code_dir, file, relative, kPathOnlyFlags);
     }
-    const Descriptor entry(fd);
+    const system::UniqueFd entry(fd);
     if (entry.get() < 0 && errno == EXDEV) {
         refuse(file, "it leads outside the code dir " + code_dir.string() +
                          " (train never changes files outside it)");

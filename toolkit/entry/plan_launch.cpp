@@ -24,20 +24,33 @@ std::vector<std::string> pip_environment(const std::vector<std::string>& program
     return environment;
 }
 
-process::Command python_command(const LaunchInputs& inputs,
-                                std::vector<std::string> python_arguments,
-                                bool with_job_arguments) {
-    const std::string python = resolve_python(inputs.train_environment).string();
+ProgramSpec python_program(const LaunchInputs& inputs, ProgramSpec::Form form, std::string target,
+                           std::vector<std::string> arguments) {
+    return {form, resolve_python(inputs.train_environment).string(), std::move(target),
+            std::move(arguments)};
+}
+
+// Runs in the code dir with the job's environment; an executable is started by path, never
+// through a shell (hyperparameter values are plain argv), with /bin/sh only for a file
+// without a "#!" line.
+process::Command command_for(const ProgramSpec& program, const LaunchInputs& inputs) {
     process::Command command;
-    command.executable = python;
-    command.argv.push_back(python);
-    for (std::string& argument : python_arguments) command.argv.push_back(std::move(argument));
-    if (with_job_arguments) {
-        command.argv.insert(command.argv.end(), inputs.arguments.begin(), inputs.arguments.end());
-    }
+    command.executable = program.runs_under_python() ? program.interpreter : program.target;
+    command.argv = program_argv(program);
     command.env = inputs.program_environment;
     command.cwd = inputs.env.paths.code;
+    command.shell_fallback = !program.runs_under_python();
     return command;
+}
+
+PreparationStep pip_step(const LaunchInputs& inputs, std::vector<std::string> pip_arguments,
+                         errors::ErrorKind failure_kind, std::string description) {
+    PreparationStep step{command_for(python_program(inputs, ProgramSpec::Form::PythonModule, "pip",
+                                                    std::move(pip_arguments)),
+                                     inputs),
+                         failure_kind, std::move(description)};
+    step.command.env = pip_environment(inputs.program_environment);
+    return step;
 }
 
 std::filesystem::path require_entry_point_file(const config::TrainingEnv& env,
@@ -115,18 +128,18 @@ LaunchPlan build_plan(const LaunchInputs& inputs) {
     const std::filesystem::path& code = env.paths.code;
 
     if (std::filesystem::is_regular_file(code / "requirements.txt", ignored)) {
-        plan.preparation.push_back(
-            {python_command(inputs, {"-m", "pip", "install", "-r", "requirements.txt"}, false),
-             errors::ErrorKind::InstallRequirements, "pip install -r requirements.txt"});
-        plan.preparation.back().command.env = pip_environment(inputs.program_environment);
+        plan.preparation.push_back(pip_step(inputs, {"install", "-r", "requirements.txt"},
+                                            errors::ErrorKind::InstallRequirements,
+                                            "pip install -r requirements.txt"));
     }
 
     if (env.framework_module) {
         auto [module_name, function_name] = split_framework_module(*env.framework_module);
         plan.kind = EntryPointKind::FrameworkModule;
-        plan.program = python_command(
-            inputs, {"-c", std::string(bootstraps::framework_module()), module_name, function_name},
-            false);
+        plan.program_spec = python_program(inputs, ProgramSpec::Form::PythonCode,
+                                           std::string(bootstraps::framework_module()),
+                                           {module_name, function_name});
+        plan.program = command_for(plan.program_spec, inputs);
         return plan;
     }
 
@@ -143,35 +156,28 @@ LaunchPlan build_plan(const LaunchInputs& inputs) {
 
     switch (plan.kind) {
         case EntryPointKind::PythonPackage:
-            plan.preparation.push_back(
-                {python_command(inputs, {"-m", "pip", "install", "."}, false),
-                 errors::ErrorKind::InstallModule, "pip install ."});
-            plan.preparation.back().command.env = pip_environment(inputs.program_environment);
-            plan.program = python_command(inputs, {"-m", env.module_name}, true);
+            plan.preparation.push_back(pip_step(inputs, {"install", "."},
+                                                errors::ErrorKind::InstallModule, "pip install ."));
+            plan.program_spec = python_program(inputs, ProgramSpec::Form::PythonModule,
+                                               env.module_name, inputs.arguments);
             break;
         case EntryPointKind::PythonModule:
-            plan.program = python_command(inputs, {"-m", entry_point.substr(3)}, true);
+            plan.program_spec = python_program(inputs, ProgramSpec::Form::PythonModule,
+                                               entry_point.substr(3), inputs.arguments);
             break;
         case EntryPointKind::PythonProgram:
             plan.entry_point_file = require_entry_point_file(env, entry_point);
-            plan.program = python_command(inputs, {entry_point}, true);
+            plan.program_spec = python_program(inputs, ProgramSpec::Form::PythonScript, entry_point,
+                                               inputs.arguments);
             break;
         case EntryPointKind::Command:
-        case EntryPointKind::FrameworkModule: {
+        case EntryPointKind::FrameworkModule:
             plan.entry_point_file = require_entry_point_file(env, entry_point);
-            process::Command command;
-            // Started by path, never through a shell: hyperparameter values are plain argv.
-            command.executable = "./" + entry_point;
-            command.argv.push_back(command.executable);
-            command.argv.insert(command.argv.end(), inputs.arguments.begin(),
-                                inputs.arguments.end());
-            command.env = inputs.program_environment;
-            command.cwd = code;
-            command.shell_fallback = true;
-            plan.program = std::move(command);
+            plan.program_spec = {ProgramSpec::Form::Executable, "", "./" + entry_point,
+                                 inputs.arguments};
             break;
-        }
     }
+    plan.program = command_for(plan.program_spec, inputs);
     return plan;
 }
 

@@ -35,16 +35,11 @@ constexpr std::size_t kReadBlockSize = 64 * 1024;
 
 ArchiveFile::ArchiveFile(const std::filesystem::path& path)
     : name_(path.string()), descriptor_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {
-    if (descriptor_ < 0) fail_to_open(name_, std::strerror(errno));
+    if (!descriptor_) fail_to_open(name_, std::strerror(errno));
     struct stat status {};
-    if (::fstat(descriptor_, &status) != 0 || !S_ISREG(status.st_mode)) {
-        ::close(descriptor_);
+    if (::fstat(descriptor_.get(), &status) != 0 || !S_ISREG(status.st_mode)) {
         fail_to_open(name_, "it is not a regular file");
     }
-}
-
-ArchiveFile::~ArchiveFile() {
-    ::close(descriptor_);
 }
 
 ArchiveReader::ArchiveReader(const ArchiveFile& file)

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "toolkit/system/unique_fd.hpp"
+
 struct archive;
 struct archive_entry;
 
@@ -17,16 +19,13 @@ namespace optml::files::detail {
 class ArchiveFile {
   public:
     explicit ArchiveFile(const std::filesystem::path& path);
-    ~ArchiveFile();
-    ArchiveFile(const ArchiveFile&) = delete;
-    ArchiveFile& operator=(const ArchiveFile&) = delete;
 
-    int descriptor() const { return descriptor_; }
+    int descriptor() const { return descriptor_.get(); }
     const std::string& name() const { return name_; }
 
   private:
     std::string name_;
-    int descriptor_;
+    system::UniqueFd descriptor_;
 };
 
 // Streams the headers (and, on demand, the data) of an ArchiveFile from its first byte.

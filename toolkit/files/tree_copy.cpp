@@ -14,6 +14,7 @@
 #include "toolkit/errors/error.hpp"
 #include "toolkit/files/display.hpp"
 #include "toolkit/files/stop_check.hpp"
+#include "toolkit/system/unique_fd.hpp"
 
 namespace optml::files::detail {
 
@@ -27,26 +28,6 @@ constexpr fs::perms kCopiedBits =
 
 // Big enough to copy fast, small enough to notice a stop request within a fraction of a second.
 constexpr std::size_t kCopyChunk = 8 << 20;
-
-class FileDescriptor {
-  public:
-    explicit FileDescriptor(int fd) : fd_(fd) {}
-    FileDescriptor(const FileDescriptor&) = delete;
-    FileDescriptor& operator=(const FileDescriptor&) = delete;
-    ~FileDescriptor() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    int get() const { return fd_; }
-    // close() can be the first to report a failed write (NFS, quotas): its result counts.
-    bool close() {
-        const int fd = fd_;
-        fd_ = -1;
-        return ::close(fd) == 0 || errno == EINTR;
-    }
-
-  private:
-    int fd_;
-};
 
 std::error_code last_error() {
     return {errno, std::generic_category()};
@@ -149,9 +130,9 @@ class TreeCopier {
     // Every write and the close are checked: a full disk must fail the copy, never leave
     // a silently truncated file behind. A stop request ends it between chunks.
     void copy_file(const fs::path& from, const fs::path& to) {
-        FileDescriptor source(::open(from.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+        system::UniqueFd source(::open(from.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
         if (source.get() < 0) fail("cannot open the file", from, last_error());
-        FileDescriptor target(
+        system::UniqueFd target(
             ::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
         if (target.get() < 0) fail("cannot create the file", to, last_error());
         bool use_sendfile = true;

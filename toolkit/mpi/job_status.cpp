@@ -115,7 +115,7 @@ JobEnd wait_for_job_end(const StatusWait& wait) {
     bool announced = false;
     while (!connection) {
         process::reap_exited_children();
-        connection.reset(cluster::connect_with_timeout(wait.leader, wait.port, wait.interval));
+        connection = cluster::connect_with_timeout(wait.leader, wait.port, wait.interval);
         if (connection) break;
         if (Clock::now() >= deadline) {
             const auto seconds =

@@ -6,7 +6,6 @@
 #include "toolkit/launchers/environment_list.hpp"
 #include "toolkit/launchers/job_parameters.hpp"
 #include "toolkit/launchers/processes_per_host.hpp"
-#include "toolkit/launchers/program_shape.hpp"
 #include "toolkit/launchers/shell_words.hpp"
 #include "toolkit/mpi/options.hpp"
 #include "toolkit/mpi/rank_exports.hpp"
@@ -83,15 +82,12 @@ std::vector<std::string> default_words(const config::TrainingEnv& env,
 
 std::vector<std::string> rank_command(const entry::LaunchPlan& launch, const MpiOptions& options) {
     std::vector<std::string> command = options.rank_wrapper;
-    const std::vector<std::string>& argv = launch.program.argv;
-    if (launchers::runs_under_python(launch.kind)) {
-        launchers::require_python_shape(launch.program);
-        command.push_back(argv.front());
-        command.insert(command.end(), {"-m", "mpi4py"});
-        command.insert(command.end(), argv.begin() + 1, argv.end());
-    } else {
-        command.insert(command.end(), argv.begin(), argv.end());
+    const entry::ProgramSpec& program = launch.program_spec;
+    if (program.runs_under_python()) {
+        command.insert(command.end(), {program.interpreter, "-m", "mpi4py"});
     }
+    const std::vector<std::string> rest = entry::python_arguments(program);
+    command.insert(command.end(), rest.begin(), rest.end());
     return command;
 }
 

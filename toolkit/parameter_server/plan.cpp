@@ -3,7 +3,6 @@
 #include "toolkit/bootstraps/bootstraps.hpp"
 #include "toolkit/errors/error.hpp"
 #include "toolkit/launchers/distribution_hosts.hpp"
-#include "toolkit/launchers/program_shape.hpp"
 #include "toolkit/parameter_server/tf_config.hpp"
 #include "toolkit/pyjson/python_text.hpp"
 
@@ -26,17 +25,16 @@ process::Command server_command(const entry::LaunchPlan& launch,
     if (!options.server_command.empty()) {
         command.argv = options.server_command;
     } else {
-        if (!launchers::runs_under_python(launch.kind)) {
+        if (!launch.program_spec.runs_under_python()) {
             throw errors::Error(errors::ErrorKind::EntryPoint,
                                 "Parameter servers start with the job's Python interpreter, but "
                                 "the entry point is a " +
                                     std::string(entry::kind_name(launch.kind)) + ".");
         }
-        launchers::require_python_shape(launch.program);
         const std::string bootstrap = options.flavour == ParameterServerFlavour::Mxnet
                                           ? kMxnetServerBootstrap
                                           : std::string(bootstraps::tf_ps_server());
-        command.argv = {launch.program.executable, "-c", bootstrap};
+        command.argv = {launch.program_spec.interpreter, "-c", bootstrap};
     }
     command.executable = command.argv.front();
     command.env = launchers::with_variables(launch.program.env, additions);

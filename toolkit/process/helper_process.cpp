@@ -65,8 +65,8 @@ HelperProcess::HelperProcess(const Command& command) {
     if (status != 0) {
         throw_supervision_error("cannot start " + command.executable, status);
     }
-    pidfd_ = open_pidfd(pid_);
-    if (pidfd_ < 0) {
+    pidfd_.reset(open_pidfd(pid_));
+    if (!pidfd_) {
         const int error_number = errno;
         ::kill(pid_, SIGKILL);
         ::waitpid(pid_, nullptr, 0);
@@ -79,23 +79,22 @@ HelperProcess::~HelperProcess() {
 }
 
 bool HelperProcess::running() const {
-    return pidfd_ >= 0 && !exited_within(pidfd_, std::chrono::milliseconds(0));
+    return pidfd_ && !exited_within(pidfd_.get(), std::chrono::milliseconds(0));
 }
 
 void HelperProcess::stop(std::chrono::milliseconds grace) {
-    if (pidfd_ < 0) return;
-    if (send_signal(pidfd_, SIGTERM) && !exited_within(pidfd_, grace)) {
-        send_signal(pidfd_, SIGKILL);
-        exited_within(pidfd_, std::chrono::seconds(5));
+    if (!pidfd_) return;
+    if (send_signal(pidfd_.get(), SIGTERM) && !exited_within(pidfd_.get(), grace)) {
+        send_signal(pidfd_.get(), SIGKILL);
+        exited_within(pidfd_.get(), std::chrono::seconds(5));
     }
     // P_PIDFD reaps exactly this child; ECHILD means the supervisor already did.
     siginfo_t info{};
     constexpr idtype_t by_pidfd = static_cast<idtype_t>(3);  // P_PIDFD, Linux >= 5.4
-    while (::waitid(by_pidfd, static_cast<id_t>(pidfd_), &info, WEXITED | WNOHANG) < 0 &&
+    while (::waitid(by_pidfd, static_cast<id_t>(pidfd_.get()), &info, WEXITED | WNOHANG) < 0 &&
            errno == EINTR) {
     }
-    ::close(pidfd_);
-    pidfd_ = -1;
+    pidfd_.reset();
 }
 
 void reap_exited_children() {

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "toolkit/process/command.hpp"
+#include "toolkit/system/unique_fd.hpp"
 
 namespace optml::process {
 
@@ -31,7 +32,7 @@ class HelperProcess {
 
   private:
     pid_t pid_ = -1;
-    int pidfd_ = -1;
+    system::UniqueFd pidfd_;
 };
 
 // Reaps every exited child without blocking: a train that is a subreaper adopts daemons

@@ -8,6 +8,7 @@
 
 #include "toolkit/logging/log.hpp"
 #include "toolkit/reporting/verdict.hpp"
+#include "toolkit/system/unique_fd.hpp"
 
 // The program owns output/ while it runs and may leave anything there: symlinks, a folder
 // named `failure`, a read-only mount, a full disk. Status files are therefore written
@@ -21,20 +22,6 @@ namespace {
 std::string reason(int error_number) {
     return std::strerror(error_number);
 }
-
-class DirectoryHandle {
-  public:
-    explicit DirectoryHandle(int fd) : fd_(fd) {}
-    DirectoryHandle(const DirectoryHandle&) = delete;
-    DirectoryHandle& operator=(const DirectoryHandle&) = delete;
-    ~DirectoryHandle() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    int get() const { return fd_; }
-
-  private:
-    int fd_;
-};
 
 // Creates output/ when missing (its parents may be links, output/ itself must not be one)
 // and opens it without following a link. Logs and returns -1 on failure.
@@ -89,9 +76,10 @@ int write_file_atomically(int directory_fd, const std::string& name, const std::
         fd = ::openat(directory_fd, temporary.c_str(), flags, 0644);
     }
     if (fd < 0) return errno;
+    system::UniqueFd file(fd);
     int error_number = 0;
-    if (!write_all(fd, contents)) error_number = errno;
-    if (::close(fd) != 0 && error_number == 0) error_number = errno;
+    if (!write_all(file.get(), contents)) error_number = errno;
+    if (!file.close() && error_number == 0) error_number = errno;
     if (error_number == 0 &&
         ::renameat(directory_fd, temporary.c_str(), directory_fd, name.c_str()) != 0) {
         error_number = errno;
@@ -130,8 +118,8 @@ bool write_status_file(int directory_fd, const std::filesystem::path& output_dir
 }  // namespace
 
 bool publish(const std::filesystem::path& output_dir, const Verdict& verdict) {
-    DirectoryHandle directory(open_output_dir(output_dir));
-    if (directory.get() < 0) return false;
+    const system::UniqueFd directory(open_output_dir(output_dir));
+    if (!directory) return false;
     if (verdict.succeeded()) return write_status_file(directory.get(), output_dir, "success", "");
     if (existing_entry(directory.get(), "failure") == Existing::RegularFile) {
         logging::info("keeping the failure file already in " + output_dir.string());

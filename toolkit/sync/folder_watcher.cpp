@@ -22,19 +22,15 @@ std::string joined(const std::string& folder, const std::string& name) {
 }  // namespace
 
 FolderWatcher::FolderWatcher(fs::path root) : root_(std::move(root)) {
-    fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "inotify_init1");
+    fd_.reset(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
+    if (!fd_) throw std::system_error(errno, std::generic_category(), "inotify_init1");
     std::vector<std::string> ignored;
     watch_tree("", ignored);
 }
 
-FolderWatcher::~FolderWatcher() {
-    ::close(fd_);
-}
-
 void FolderWatcher::watch_tree(const std::string& relative, std::vector<std::string>& found) {
     const fs::path folder = relative.empty() ? root_ : root_ / relative;
-    const int wd = ::inotify_add_watch(fd_, folder.c_str(), watched_events);
+    const int wd = ::inotify_add_watch(fd_.get(), folder.c_str(), watched_events);
     if (wd < 0) {
         // The root must be watchable; a subfolder may already be gone again.
         if (relative.empty())
@@ -58,7 +54,7 @@ std::vector<std::string> FolderWatcher::take_completed() {
     std::vector<std::string> completed;
     alignas(inotify_event) char buffer[64 * 1024];
     for (;;) {
-        const ssize_t length = ::read(fd_, buffer, sizeof buffer);
+        const ssize_t length = ::read(fd_.get(), buffer, sizeof buffer);
         if (length <= 0) break;  // EAGAIN: drained
         for (ssize_t offset = 0; offset < length;) {
             const auto* event = reinterpret_cast<const inotify_event*>(buffer + offset);

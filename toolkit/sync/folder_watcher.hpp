@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "toolkit/system/unique_fd.hpp"
+
 namespace optml::sync::detail {
 
 // Watches a folder tree with inotify and reports files that are complete: closed after
@@ -16,9 +18,8 @@ class FolderWatcher {
     explicit FolderWatcher(std::filesystem::path root);  // throws std::system_error
     FolderWatcher(const FolderWatcher&) = delete;
     FolderWatcher& operator=(const FolderWatcher&) = delete;
-    ~FolderWatcher();
 
-    int fd() const { return fd_; }  // readable when events are pending (non-blocking)
+    int fd() const { return fd_.get(); }  // readable when events are pending (non-blocking)
 
     // Paths relative to the root of files completed since the last call. After an event
     // queue overflow, every file of the tree is reported (the caller skips unchanged ones).
@@ -31,7 +32,7 @@ class FolderWatcher {
     void watch_tree(const std::string& relative, std::vector<std::string>& found);
 
     std::filesystem::path root_;
-    int fd_ = -1;
+    system::UniqueFd fd_;
     std::map<int, std::string> folders_;  // watch descriptor → folder relative to root ("" = root)
 };
 

@@ -106,8 +106,8 @@ IntermediateSync::IntermediateSync(fs::path folder, s3::ObjectRef prefix,
                             "Cannot watch " + folder_.string() +
                                 " for intermediate output: " + failure.what() + ".");
     }
-    wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (wake_fd_ < 0) throw std::system_error(errno, std::generic_category(), "eventfd");
+    wake_fd_.reset(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+    if (!wake_fd_) throw std::system_error(errno, std::generic_category(), "eventfd");
 
     watcher_thread_ = detail::start_quiet_thread([this] { watch(); });
     for (std::size_t i = 0; i < std::max<std::size_t>(options_.uploaders, 1); ++i) {
@@ -117,12 +117,11 @@ IntermediateSync::IntermediateSync(fs::path folder, s3::ObjectRef prefix,
 
 IntermediateSync::~IntermediateSync() {
     finish();
-    if (wake_fd_ >= 0) ::close(wake_fd_);
 }
 
 void IntermediateSync::watch() {
     try {
-        pollfd fds[2] = {{watcher_->fd(), POLLIN, 0}, {wake_fd_, POLLIN, 0}};
+        pollfd fds[2] = {{watcher_->fd(), POLLIN, 0}, {wake_fd_.get(), POLLIN, 0}};
         for (;;) {
             if (::poll(fds, 2, -1) < 0 && errno != EINTR)
                 throw std::system_error(errno, std::generic_category(), "poll");
@@ -177,7 +176,7 @@ void IntermediateSync::finish() {
     if (finished_) return;
     finished_ = true;
     const std::uint64_t one = 1;
-    if (::write(wake_fd_, &one, sizeof one) != sizeof one) {
+    if (::write(wake_fd_.get(), &one, sizeof one) != sizeof one) {
         logging::error(
             "cannot wake the intermediate output watcher; stopping it with the queue as it is");
         queue_->close();

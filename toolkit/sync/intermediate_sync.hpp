@@ -14,6 +14,7 @@
 #include "toolkit/config/training_env.hpp"
 #include "toolkit/s3/client.hpp"
 #include "toolkit/system/environment.hpp"
+#include "toolkit/system/unique_fd.hpp"
 
 namespace optml::sync {
 
@@ -85,7 +86,7 @@ class IntermediateSync {
     std::unique_ptr<s3::Client> client_;
     std::unique_ptr<detail::FolderWatcher> watcher_;
     std::unique_ptr<detail::UploadQueue> queue_;
-    int wake_fd_ = -1;
+    system::UniqueFd wake_fd_;
     std::thread watcher_thread_;
     std::vector<std::thread> uploader_threads_;
     bool finished_ = false;

@@ -3,33 +3,32 @@
 #include "toolkit/errors/error.hpp"
 #include "toolkit/launchers/distribution_hosts.hpp"
 #include "toolkit/launchers/processes_per_host.hpp"
-#include "toolkit/launchers/program_shape.hpp"
 
 namespace optml::torchrun {
 
 namespace {
 
-// What torchrun starts on each rank: the script or module and its arguments, taken from the
-// program entry::plan_launch built (`python SCRIPT ARGS` or `python -m MODULE ARGS`).
+// What torchrun starts on each rank: the script, or --module and the module, then the
+// program's arguments.
 std::vector<std::string> torchrun_target(const entry::LaunchPlan& launch) {
-    using entry::EntryPointKind;
-    if (launch.kind == EntryPointKind::Command || launch.kind == EntryPointKind::FrameworkModule) {
-        throw errors::Error(errors::ErrorKind::EntryPoint,
-                            "torch_distributed runs Python scripts and modules; the entry point "
-                            "is a " +
-                                std::string(entry::kind_name(launch.kind)) + ".");
+    const entry::ProgramSpec& program = launch.program_spec;
+    std::vector<std::string> target;
+    switch (program.form) {
+        case entry::ProgramSpec::Form::PythonModule:
+            target.push_back("--module");
+            break;
+        case entry::ProgramSpec::Form::PythonScript:
+            break;
+        case entry::ProgramSpec::Form::PythonCode:
+        case entry::ProgramSpec::Form::Executable:
+            throw errors::Error(errors::ErrorKind::EntryPoint,
+                                "torch_distributed runs Python scripts and modules; the entry "
+                                "point is a " +
+                                    std::string(entry::kind_name(launch.kind)) + ".");
     }
-    launchers::require_python_shape(launch.program);
-    const std::vector<std::string>& argv = launch.program.argv;
-    if (argv[1] == "-m") {
-        if (argv.size() < 3) {
-            throw errors::Error(errors::ErrorKind::Internal, "A module entry point has no name.");
-        }
-        std::vector<std::string> target = {"--module"};
-        target.insert(target.end(), argv.begin() + 2, argv.end());
-        return target;
-    }
-    return {argv.begin() + 1, argv.end()};
+    target.push_back(program.target);
+    target.insert(target.end(), program.arguments.begin(), program.arguments.end());
+    return target;
 }
 
 }  // namespace

@@ -76,6 +76,10 @@ TEST_CASE("a Python program runs as python NAME ARGS in the code dir") {
     CHECK(launch.preparation.empty());
     CHECK(launch.program.executable == "/bin/sh");
     CHECK(launch.program.argv == std::vector<std::string>{"/bin/sh", "train.py", "--epochs", "2"});
+    CHECK(launch.program_spec.form == entry::ProgramSpec::Form::PythonScript);
+    CHECK(launch.program_spec.interpreter == "/bin/sh");
+    CHECK(launch.program_spec.target == "train.py");
+    CHECK(launch.program_spec.arguments == std::vector<std::string>{"--epochs", "2"});
     CHECK(launch.program.cwd == dir.base / "code");
     CHECK(launch.program.env == std::vector<std::string>{"A=1"});
 }
@@ -87,6 +91,10 @@ TEST_CASE("a command runs by path, never through a shell, with the /bin/sh fallb
     CHECK(launch.kind == EntryPointKind::Command);
     CHECK(launch.program.executable == "./run");
     CHECK(launch.program.argv == std::vector<std::string>{"./run", "--epochs", "2"});
+    CHECK(launch.program_spec.form == entry::ProgramSpec::Form::Executable);
+    CHECK(launch.program_spec.interpreter.empty());
+    CHECK(launch.program_spec.target == "./run");
+    CHECK(launch.program_spec.arguments == std::vector<std::string>{"--epochs", "2"});
     CHECK(launch.program.shell_fallback);
     entry::make_executable(dir.base / "code", launch.entry_point_file);
     struct stat status {};
@@ -150,6 +158,8 @@ TEST_CASE("a package installs with pip then runs as a module; requirements come 
     CHECK(launch.preparation[1].command.argv ==
           std::vector<std::string>{"/bin/sh", "-m", "pip", "install", "."});
     CHECK(launch.preparation[1].failure_kind == errors::ErrorKind::InstallModule);
+    CHECK(launch.program_spec.form == entry::ProgramSpec::Form::PythonModule);
+    CHECK(launch.program_spec.target == "mypkg");
     CHECK(launch.program.argv ==
           std::vector<std::string>{"/bin/sh", "-m", "mypkg", "--epochs", "2"});
 }
@@ -162,6 +172,10 @@ TEST_CASE("a framework module is called in a Python child; its name is validated
     CHECK(launch.program.argv[1] == "-c");
     CHECK(launch.program.argv[3] == "pkg.train");
     CHECK(launch.program.argv[4] == "main");
+    CHECK(launch.program_spec.form == entry::ProgramSpec::Form::PythonCode);
+    CHECK(launch.program_spec.interpreter == "/bin/sh");
+    CHECK(launch.program_spec.target == launch.program.argv[2]);
+    CHECK(launch.program_spec.arguments == std::vector<std::string>{"pkg.train", "main"});
     CHECK_THAT(error_of(build(dir, "{}", {{"SAGEMAKER_TRAINING_MODULE", "pkg.train"}})),
                Catch::Contains("SAGEMAKER_TRAINING_MODULE"));
 }
@@ -224,4 +238,22 @@ TEST_CASE("a plan execve would refuse is a configuration error naming the offend
                              Catch::Contains("environment variable SM_HPS (100,008 bytes)") &&
                              Catch::Contains("100001 environment variables"));
     CHECK(too_many.find("vvv") == std::string::npos);
+}
+
+TEST_CASE("a program spec becomes its argv, the interpreter first for Python") {
+    using Form = entry::ProgramSpec::Form;
+    using Words = std::vector<std::string>;
+    const entry::ProgramSpec script{
+        Form::PythonScript, "/usr/bin/python3", "train.py", {"--a", "1"}};
+    CHECK(entry::program_argv(script) == Words{"/usr/bin/python3", "train.py", "--a", "1"});
+    CHECK(entry::python_arguments(script) == Words{"train.py", "--a", "1"});
+    const entry::ProgramSpec module{Form::PythonModule, "python3", "pkg.mod", {"x"}};
+    CHECK(entry::program_argv(module) == Words{"python3", "-m", "pkg.mod", "x"});
+    CHECK(entry::python_arguments(module) == Words{"-m", "pkg.mod", "x"});
+    const entry::ProgramSpec code{Form::PythonCode, "python3", "print(1)", {"pkg", "fn"}};
+    CHECK(entry::program_argv(code) == Words{"python3", "-c", "print(1)", "pkg", "fn"});
+    const entry::ProgramSpec executable{Form::Executable, "", "./run.sh", {}};
+    CHECK_FALSE(executable.runs_under_python());
+    CHECK(entry::program_argv(executable) == Words{"./run.sh"});
+    CHECK(entry::python_arguments(executable) == Words{"./run.sh"});
 }

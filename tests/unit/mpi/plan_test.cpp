@@ -255,7 +255,9 @@ TEST_CASE("command entry points run as they are, other Python kinds under mpi4py
 
     entry::LaunchPlan framework = launchers::testing::python_program();
     framework.kind = entry::EntryPointKind::FrameworkModule;
-    framework.program.argv = {"/usr/bin/python3", "-c", "code", "pkg.mod", "main"};
+    framework.program_spec = {
+        entry::ProgramSpec::Form::PythonCode, "/usr/bin/python3", "code", {"pkg.mod", "main"}};
+    framework.program.argv = entry::program_argv(framework.program_spec);
     auto framework_plan = plan_mpi(env, framework);
     const Words& framework_argv = framework_plan.mpirun->argv;
     CHECK(Words(framework_argv.end() - 7, framework_argv.end()) ==

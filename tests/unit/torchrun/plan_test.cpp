@@ -91,6 +91,9 @@ TEST_CASE("torchrun refuses command and framework-module entry points") {
     auto env = job(kTorch, hosts_config("algo-1").c_str());
     entry::LaunchPlan framework = launchers::testing::python_program();
     framework.kind = entry::EntryPointKind::FrameworkModule;
+    framework.program_spec = {
+        entry::ProgramSpec::Form::PythonCode, "/usr/bin/python3", "code", {"pkg.mod", "main"}};
+    framework.program.argv = entry::program_argv(framework.program_spec);
     for (const auto& [launch, kind] :
          {std::pair{launchers::testing::command_program(), std::string("command")},
           std::pair{framework, std::string("framework module")}}) {
