@@ -23,6 +23,8 @@ class UniqueFd {
     ~UniqueFd() { reset(); }
 
     int get() const { return fd_; }
+    // Gives up ownership (to an object that closes it, e.g. an Asio descriptor).
+    int release() { return std::exchange(fd_, -1); }
     explicit operator bool() const { return fd_ >= 0; }
     void reset();
 
@@ -39,5 +41,15 @@ struct Pipe {
 // so they never collide with the stdio descriptors a child rearranges, even when train was
 // started with some of 0-2 closed. Throws errors::Error(Supervision).
 Pipe make_pipe();
+
+// A connected AF_UNIX stream socket pair, same rules as make_pipe.
+struct SocketPair {
+    UniqueFd first;
+    UniqueFd second;
+};
+SocketPair make_socket_pair();
+
+// /dev/null opened for reading, close-on-exec and above the stdio descriptors: a child's stdin.
+UniqueFd open_null_input();
 
 }  // namespace optml::process
