@@ -72,7 +72,13 @@ def _from_npy(obj, content_type):
     try:
         value = np.load(io.BytesIO(obj), allow_pickle=False)
     except Exception as error:  # numpy raises several types for malformed files
-        raise UndecodableBodyError(content_type, f"{type(error).__name__}: {error}") from None
+        if str(error).startswith("Object arrays"):
+            problem = "the array holds Python objects (pickled data), which are never unpickled"
+        elif "pickled data" in str(error):
+            problem = "the body is not in NPY format (no NPY magic string)"
+        else:
+            problem = f"{type(error).__name__}: {error}"
+        raise UndecodableBodyError(content_type, problem) from None
     if not isinstance(value, np.ndarray):
         raise UndecodableBodyError(content_type, "the body is an NPZ archive, not one array")
     return value, False

@@ -2,13 +2,15 @@
 
 A frame is ``u32 LE header_len | u64 LE body_len | header | body``; the header is a UTF-8 JSON
 object with at least ``type`` and the body is raw bytes. File descriptors may ride along with a
-frame (SCM_RIGHTS, attached to its first byte); a connection that accepts them queues them in
-arrival order, which is enough because only ``fork`` frames carry any.
+frame (SCM_RIGHTS, attached to its first byte). The kernel hands them over with the read that
+ends at the end of the sender's message carrying them, so a read that brought descriptors gives
+them to the last frame that starts inside the bytes of that read.
 """
 
 import array
 import collections
 import json
+import os
 import socket
 import struct
 
@@ -25,11 +27,12 @@ class ProtocolError(Exception):
 
 
 class Frame:
-    __slots__ = ("header", "body")
+    __slots__ = ("header", "body", "fds")
 
-    def __init__(self, header, body):
+    def __init__(self, header, body, fds=()):
         self.header = header
         self.body = body
+        self.fds = list(fds)
 
     @property
     def type(self):
@@ -43,6 +46,9 @@ class Connection:
         self._sock = sock
         self._accept_fds = accept_fds
         self._buffer = bytearray()
+        # Bytes received so far, so the buffer's first byte is at _received - len(_buffer).
+        self._received = 0
+        # (first, end) stream positions of a read that brought descriptors, and the descriptors.
         self._received_fds = collections.deque()
 
     @property
@@ -62,6 +68,7 @@ class Connection:
         """The next frame, or None when the peer closed the connection between frames."""
         if not self._fill(PREFIX.size, at_frame_start=True):
             return None
+        start = self._received - len(self._buffer)
         header_len, body_len = PREFIX.unpack_from(self._buffer, 0)
         if header_len > MAX_HEADER_BYTES:
             raise ProtocolError(f"frame header of {header_len} bytes is over the limit")
@@ -74,14 +81,28 @@ class Connection:
         if not isinstance(header, dict):
             raise ProtocolError("frame header is not a JSON object")
         del self._buffer[:header_len]
-        return Frame(header, self._read_body(body_len))
+        body = self._read_body(body_len)
+        return Frame(header, body, self._fds_for_frame(start, start + PREFIX.size + header_len
+                                                        + body_len))
 
-    def take_fds(self, count):
-        """The next ``count`` descriptors received with frames (fewer if fewer came)."""
-        taken = []
-        while self._received_fds and len(taken) < count:
-            taken.append(self._received_fds.popleft())
-        return taken
+    def close_unclaimed_fds(self):
+        while self._received_fds:
+            for fd in self._received_fds.popleft()[2]:
+                os.close(fd)
+
+    def _fds_for_frame(self, start, end):
+        fds = []
+        while self._received_fds and self._received_fds[0][0] <= start:
+            first, last, received = self._received_fds[0]
+            if last > end:
+                break  # a later frame starts inside that read too: the descriptors are its own
+            self._received_fds.popleft()
+            if first <= start < last:
+                fds.extend(received)
+            else:
+                for fd in received:  # they belonged to no frame: never leak them
+                    os.close(fd)
+        return fds
 
     def detach(self):
         """Gives up the socket without closing its descriptor; returns the descriptor."""
@@ -117,23 +138,29 @@ class Connection:
 
     def _recv(self, limit=_READ_CHUNK):
         if not self._accept_fds:
-            return self._sock.recv(limit)
+            data = self._sock.recv(limit)
+            self._received += len(data)
+            return data
         data, ancillary, _flags, _address = self._sock.recvmsg(
             limit, socket.CMSG_SPACE(_MAX_FDS_PER_READ * array.array("i").itemsize)
         )
-        self._queue_fds(ancillary)
+        self._received += len(data)
+        self._queue_fds(ancillary, len(data))
         return data
 
     def _recv_into(self, view):
         if not self._accept_fds:
-            return self._sock.recv_into(view)
+            count = self._sock.recv_into(view)
+            self._received += count
+            return count
         data = self._recv(len(view))
         view[: len(data)] = data
         return len(data)
 
-    def _queue_fds(self, ancillary):
+    def _queue_fds(self, ancillary, count):
+        fds = array.array("i")
         for level, kind, data in ancillary:
             if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-                fds = array.array("i")
                 fds.frombytes(data[: len(data) - (len(data) % fds.itemsize)])
-                self._received_fds.extend(fds)
+        if fds:
+            self._received_fds.append((self._received - count, self._received, list(fds)))

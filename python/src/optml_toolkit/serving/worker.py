@@ -9,6 +9,7 @@ import os
 import signal
 import socket
 import sys
+import time
 import traceback
 
 from optml_toolkit.serving import fork_safety
@@ -19,6 +20,7 @@ EXIT_FATAL = 1
 EXIT_PROTOCOL = 2
 _CONNECTION_FD = 3
 _LAST_FRAMES = 3
+_REPARENT_DEADLINE_S = 10.0
 
 
 def _environment_setting(name, default=None):
@@ -114,7 +116,15 @@ def _reset_signals():
             pass
 
 
-def _become_worker(loader_connection, transformer, worker_id, fds):
+def _await_reparenting(intermediate_pid):
+    """Waits until the intermediate child is gone, so that hello means "the front end is now
+    this process's parent" and the front end can reap it from then on."""
+    deadline = time.monotonic() + _REPARENT_DEADLINE_S
+    while os.getppid() == intermediate_pid and time.monotonic() < deadline:
+        time.sleep(0.0005)
+
+
+def _become_worker(loader_connection, transformer, worker_id, fds, intermediate_pid):
     """In the grandchild: take the received fds as 3, 1, 2 and serve. Never returns."""
     code = EXIT_PROTOCOL
     try:
@@ -130,6 +140,7 @@ def _become_worker(loader_connection, transformer, worker_id, fds):
         for fd in set(fds) - {1, 2, _CONNECTION_FD}:
             os.close(fd)
         connection = Connection(socket.socket(fileno=_CONNECTION_FD))
+        _await_reparenting(intermediate_pid)
         connection.send({"type": "hello", "role": "worker", "worker_id": worker_id,
                          "pid": os.getpid()})
         connection.send({"type": "ready", "worker_id": worker_id})
@@ -153,8 +164,9 @@ def _fork_worker(connection, transformer, worker_id, fds):
     try:
         # The intermediate child exits at once, so the worker is reparented to the front end
         # (a subreaper), which owns every waitpid.
+        intermediate_pid = os.getpid()
         if os.fork() == 0:
-            _become_worker(connection, transformer, worker_id, fds)
+            _become_worker(connection, transformer, worker_id, fds, intermediate_pid)
     finally:
         os._exit(0)
 
@@ -172,9 +184,11 @@ def run_loader(connection):
         frame = connection.receive()
         if frame is None or frame.type == "exit":
             return 0
+        fds = frame.fds
         if frame.type != "fork":
+            for fd in fds:
+                os.close(fd)
             continue
-        fds = connection.take_fds(3)
         try:
             worker_id = frame.header.get("worker_id")
             if len(fds) != 3:
