@@ -28,6 +28,10 @@ def proc_status(pid):
     return fields
 
 
+def open_fds(pid):
+    return {int(fd): os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")}
+
+
 def start_loader(launcher, source=COUNTING_MODEL, env=None):
     launcher.write(source)
     loader = launcher.start("loader", env=env)
@@ -74,6 +78,17 @@ def test_a_forked_worker_is_its_own_group_with_default_signals_under_the_subreap
     # (posix_spawn sets them to ignored in the child).
     assert int(status["SigIgn"], 16) & ~GLIBC_INTERNAL_SIGNALS == 0
     assert int(proc_status(loader.pid)["SigIgn"], 16) & (1 << (signal.SIGCHLD - 1))
+    # Only its own connection and pipes: the loader's connection and the received copies are
+    # closed, and the loader closed its copies of the worker's descriptors.
+    # (Descriptors this test process inherited from its own parent pass through; ignore them.)
+    worker_fds, loader_fds = open_fds(worker.pid), open_fds(loader.pid)
+    assert [fd for fd, target in worker_fds.items() if target.startswith("socket:")] == [3]
+    assert [fd for fd, target in loader_fds.items() if target.startswith("socket:")] == [3]
+    for fds in (worker_fds, loader_fds):
+        assert str(worker.stdout_path) not in [fds[fd] for fd in fds if fd != 1]
+        assert str(worker.stderr_path) not in [fds[fd] for fd in fds if fd != 2]
+    assert worker_fds[1] == str(worker.stdout_path)
+    assert worker_fds[2] == str(worker.stderr_path)
 
 
 def test_a_forked_worker_writes_to_its_own_stdout_and_stderr(launcher, forked):
@@ -179,3 +194,13 @@ def test_real_torch_on_cpu_is_fork_safe(launcher, forked):
     response = worker.peer.invoke(b"[[1, 2], [3, 4]]", "application/json")
     assert response.header["status"] == 200
     assert len(response.body.split(b",")) == 2
+
+
+def test_descriptors_sent_with_other_frames_are_closed_by_the_loader(launcher, forked, tmp_path):
+    loader, _ = start_loader(launcher)
+    with open(tmp_path / "stray", "wb") as stray:
+        loader.peer.send({"type": "not-fork"}, fds=[stray.fileno()])
+    forked(loader, 0)  # the loader has handled the stray frame by now
+    open_files = [os.readlink(f"/proc/{loader.pid}/fd/{fd}")
+                  for fd in os.listdir(f"/proc/{loader.pid}/fd")]
+    assert str(tmp_path / "stray") not in open_files
