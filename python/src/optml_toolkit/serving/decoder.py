@@ -11,6 +11,7 @@ to an array with one entry per line.
 
 import io
 import json
+import re
 
 import numpy as np
 
@@ -60,8 +61,48 @@ def _from_jsonlines(obj, content_type):
     return _array(_json_lines(_text(obj, content_type), content_type), content_type), True
 
 
+# Bodies made only of these characters may take the fast path; anything else (spaces, quotes,
+# comments, nan, booleans, strings) goes to genfromtxt itself.
+_PLAIN_NUMBERS = re.compile(r"[0-9.,eE+\-\n]*")
+
+
+def _numeric_csv(text):
+    """genfromtxt(dtype=None, delimiter=",")'s result for plain numeric CSV, or None.
+
+    The same rules, without its per-field converter machinery: every column of integers gives
+    int64, every column holding a non-integer gives float64 (mixed columns make genfromtxt
+    build a structured array: left to it), and the result is squeezed the same way.
+    """
+    if not _PLAIN_NUMBERS.fullmatch(text):
+        return None
+    lines = [line for line in text.split("\n") if line]
+    if not lines:
+        return None
+    columns = lines[0].count(",") + 1
+    if any(line.count(",") + 1 != columns for line in lines):
+        return None  # genfromtxt names the ragged line in its error
+    fields = ",".join(lines).split(",")
+    try:
+        values = np.array([int(field) for field in fields], dtype=np.int64)
+    except (ValueError, OverflowError):
+        try:
+            values = np.array([float(field) for field in fields], dtype=np.float64)
+        except ValueError:
+            return None
+        # A column that holds only integers would stay int64: a structured array, not ours.
+        integral = np.array(
+            [not ("." in field or "e" in field or "E" in field) for field in fields]
+        ).reshape(len(lines), columns)
+        if integral.all(axis=0).any():
+            return None
+    return np.squeeze(values.reshape(len(lines), columns))
+
+
 def _from_csv(obj, content_type):
     text = _text(obj, content_type)
+    fast = _numeric_csv(text)
+    if fast is not None:
+        return fast, False
     try:
         return np.genfromtxt(io.StringIO(text), dtype=None, delimiter=","), False
     except ValueError as error:

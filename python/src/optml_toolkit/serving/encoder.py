@@ -34,6 +34,14 @@ def _to_jsonlines(array_like):
 def _to_csv(array_like):
     if np.ndim(array_like) == 0:
         array_like = np.atleast_1d(array_like)
+    if (isinstance(array_like, np.ndarray) and array_like.ndim in (1, 2)
+            and array_like.dtype in (np.float64, np.int64)):
+        # What savetxt writes for these ("%s" of each numpy scalar is the Python repr of the
+        # same value), without its per-row formatting loop.
+        rows = array_like.tolist()
+        if array_like.ndim == 1:
+            return "".join(f"{value!r}\n" for value in rows)
+        return "".join(",".join(map(repr, row)) + "\n" for row in rows)
     stream = io.StringIO()
     np.savetxt(stream, array_like, delimiter=",", fmt="%s")
     return stream.getvalue()

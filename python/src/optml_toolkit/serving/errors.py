@@ -49,6 +49,7 @@ class UndecodableBodyError(BaseInferenceToolkitError):
     """A request body that does not decode under its declared content type (400)."""
 
     def __init__(self, content_type, problem):
+        problem = " ".join(str(problem).split())  # one line, whatever numpy's layout
         message = f"The request body could not be decoded as {content_type}: {problem}"
         super().__init__(400, message, "Bad Request")
 
