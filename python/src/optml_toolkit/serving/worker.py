@@ -5,6 +5,7 @@ fd 3 (OPTML_SERVE_FD) and the role in OPTML_SERVE_ROLE. Exit codes: 0 when the f
 the connection or says exit, 1 after a fatal start-up error, 2 for a broken protocol.
 """
 
+import gc
 import os
 import signal
 import socket
@@ -177,6 +178,11 @@ def run_loader(connection):
     if not _load(connection, transformer):
         return EXIT_FATAL
     blockers = fork_safety.fork_blockers()
+    if not blockers:
+        # Everything loaded so far moves out of the collector's reach, so that collections in
+        # the workers do not write to (and so un-share) the model's pages.
+        gc.collect()
+        gc.freeze()
     connection.send({"type": "loaded", "fork_safe": not blockers, "reason": "; ".join(blockers)})
     # Forked children are never waited for here: the intermediate one is reaped by the kernel.
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
