@@ -194,3 +194,13 @@ def test_handler_output_goes_to_the_process_stdout(launcher):
     process.peer.send({"type": "exit"})
     assert process.wait() == 0
     assert process.stdout() == "loading the model\nrequest seen\n"
+
+
+def test_a_started_worker_runs_with_default_signal_dispositions(launcher):
+    process = launcher.ready_worker()
+    with open(f"/proc/{process.pid}/status") as status:
+        fields = dict(line.split(":", 1) for line in status)
+    assert int(fields["SigCgt"], 16) == 0
+    # glibc's internal signals 32 and 33 stay ignored (posix_spawn sets them so).
+    assert int(fields["SigIgn"], 16) & ~((1 << 31) | (1 << 32)) == 0
+    assert int(fields["SigBlk"], 16) == 0

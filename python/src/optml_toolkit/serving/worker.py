@@ -219,7 +219,10 @@ def run_worker(connection):
 
 
 def main():
+    # Every role runs with default signal dispositions (Python's own SIGINT handler and ignored
+    # SIGPIPE included), so handlers behave alike in forked and in started workers.
     signal.pthread_sigmask(signal.SIG_SETMASK, [])
+    _reset_signals()
     # The front end relays stdout line by line; a block-buffered pipe would hold lines back.
     sys.stdout.reconfigure(line_buffering=True)
     fd = int(_environment_setting("OPTML_SERVE_FD", str(_CONNECTION_FD)))
