@@ -7,7 +7,8 @@ app.py) calling the same user handler module with the reference's default codecs
 legacy toolkit does. Both serve the same tiny numpy linear model on 127.0.0.1.
 
     apt-get install -y nginx gunicorn python3-gevent python3-flask wrk python3-numpy
-    /usr/bin/python3 bench/serve_benchmark.py --serve build/bin/serve [--duration 5] [--json out.json]
+    /usr/bin/python3 bench/serve_benchmark.py --serve build/bin/serve [--duration 5] \
+        [--json out.json]
 
 Without --serve (or with --baseline-only) only the baseline is measured, with no ratios.
 
@@ -313,7 +314,8 @@ f:close()
 
 
 def run_wrk(stack, case, args):
-    path, body, content_type, close = case["path"], case.get("body"), case.get("type"), case["close"]
+    path, body, close = case["path"], case.get("body"), case["close"]
+    content_type = case.get("type")
     script = os.path.join(stack.workdir, f"wrk-{case['name']}.lua")
     lines = []
     if body is not None:

@@ -3,11 +3,10 @@
 import importlib.util
 import os
 import signal
-import threading
 
 import pytest
 
-from conftest import LINEAR_MODEL, ForkedWorker, Launcher, wait_for_exit
+from conftest import LINEAR_MODEL, ForkedWorker, wait_for_exit
 
 COUNTING_MODEL = LINEAR_MODEL + """
 def model_warmup_fn(model_dir, model):

@@ -70,8 +70,8 @@ def _load(connection, transformer):
         transformer.load()
         return True
     except BaseException as error:  # pylint: disable=broad-except
-        if isinstance(error, SystemExit) and not error.code:
-            error = RuntimeError(f"the handler module called sys.exit({error.code!r}) while loading")
+        if isinstance(error, SystemExit):
+            error = RuntimeError(f"the handler code called sys.exit({error.code!r}) while loading")
         traceback.print_exc(file=sys.stderr)
         try:
             connection.send({"type": "fatal", "message": fatal_message(error)})
