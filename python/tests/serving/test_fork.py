@@ -92,11 +92,12 @@ def test_a_forked_worker_is_its_own_group_with_default_signals_under_the_subreap
 
 def test_a_forked_worker_writes_to_its_own_stdout_and_stderr(launcher, forked):
     loader, _ = start_loader(launcher, """
-        import sys
+        import os, sys
         def model_fn(model_dir):
             return None
         def transform_fn(model, data, content_type, accept):
             print("out line")
+            print("worker", os.environ["OPTML_SERVE_WORKER_ID"])
             print("err line", file=sys.stderr)
             return "ok"
         """)
@@ -105,7 +106,7 @@ def test_a_forked_worker_writes_to_its_own_stdout_and_stderr(launcher, forked):
     worker.peer.send({"type": "exit"})
     assert wait_for_exit(worker.pid) == 0
     worker.exit_code = 0
-    assert worker.stdout() == "out line\n"
+    assert worker.stdout() == "out line\nworker 3\n"
     assert worker.stderr() == "err line\n"
     assert "out line" not in loader.stdout()
 

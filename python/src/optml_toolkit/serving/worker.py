@@ -141,6 +141,10 @@ def _become_worker(loader_connection, transformer, worker_id, fds, intermediate_
         for fd in set(fds) - {1, 2, _CONNECTION_FD}:
             os.close(fd)
         connection = Connection(socket.socket(fileno=_CONNECTION_FD))
+        # As a started worker would see them.
+        os.environ["OPTML_SERVE_ROLE"] = "worker"
+        os.environ["OPTML_SERVE_WORKER_ID"] = str(worker_id)
+        transformer.context.system_properties["gpu_id"] = _gpu_id(worker_id)
         _await_reparenting(intermediate_pid)
         connection.send({"type": "hello", "role": "worker", "worker_id": worker_id,
                          "pid": os.getpid()})
