@@ -51,6 +51,7 @@ def predict_fn(data, model, context=None):
         marker_dir = os.environ["TEST_MARKER_DIR"]
         open(os.path.join(marker_dir, str(time.monotonic_ns())), "w").close()
         time.sleep(data.flat[1])
+        return {"pid": os.getpid()}
     if first == -5:
         raise GenericInferenceToolkitError(422, "unprocessable by design")
     if first == -6:
@@ -173,6 +174,24 @@ def worker_pids(serve):
                                     headers={"Content-Type": "application/json"})
     assert status == 200, (status, body)
     return json.loads(body)["pid"]
+
+
+def two_worker_pids(serve):
+    """The PIDs of two different workers: one holds a request while the other answers."""
+    import json
+    import threading
+    held = []
+    thread = threading.Thread(target=lambda: held.append(serve.request(
+        "POST", "/invocations", body=b"[[-4, 1]]",
+        headers={"Content-Type": "application/json"}, timeout=60)))
+    before = serve.markers()
+    thread.start()
+    wait_until(lambda: serve.markers() > before, "a request in a handler")
+    other = worker_pids(serve)
+    thread.join()
+    status, _, body = held[0]
+    assert status == 200, (status, body)
+    return {json.loads(body)["pid"], other}
 
 
 def run_tests(tests):
