@@ -42,6 +42,7 @@ void render_head(const ResponseHead& head, std::string_view date_field, std::str
         out.append(head.allow);
         out.append("\r\n");
     }
+    out.append(head.extra_fields);
     if (head.close) {
         out.append("Connection: close\r\n");
     } else if (head.http10_keep_alive) {
@@ -64,6 +65,28 @@ bool is_safe_field_value(std::string_view value) {
     for (const char c : value) {
         if (c == '\r' || c == '\n' || c == '\0') return false;
     }
+    return true;
+}
+
+bool append_extra_field(std::string& fields, std::string_view name, std::string_view value) {
+    static constexpr std::string_view kTokenPunctuation = "!#$%&'*+-.^_`|~";
+    if (name.empty() || !is_safe_field_value(value)) return false;
+    std::string lowered;
+    for (const char c : name) {
+        const bool token = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+                           (c >= 'A' && c <= 'Z') || kTokenPunctuation.find(c) != std::string_view::npos;
+        if (!token) return false;
+        lowered.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
+    }
+    for (const std::string_view owned : {"content-length", "content-type", "connection", "date",
+                                         "transfer-encoding", "keep-alive", "upgrade", "trailer",
+                                         "allow"}) {
+        if (lowered == owned) return false;
+    }
+    fields.append(name);
+    fields.append(": ");
+    fields.append(value);
+    fields.append("\r\n");
     return true;
 }
 

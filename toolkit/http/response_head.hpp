@@ -14,6 +14,7 @@ struct ResponseHead {
     std::string_view content_type;  // omitted when empty
     std::size_t content_length = 0;
     std::string_view allow;  // the Allow field of a 405, omitted when empty
+    std::string_view extra_fields;  // whole "Name: value\r\n" lines, already checked
     bool close = false;      // Connection: close
     bool http10_keep_alive = false;  // an HTTP/1.0 client asked for keep-alive
 };
@@ -25,5 +26,10 @@ std::string current_date_field();
 
 // A value for a field may not hold CR, LF or NUL (a worker's content type, for example).
 bool is_safe_field_value(std::string_view value);
+
+// Appends "name: value\r\n" when the name is an HTTP token and the value is safe, and the
+// field is not one the server owns (Content-Length, Content-Type, Connection, Date,
+// Transfer-Encoding...). Returns whether it was appended.
+bool append_extra_field(std::string& fields, std::string_view name, std::string_view value);
 
 }  // namespace optml::http

@@ -76,7 +76,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
 
     void respond(unsigned status, std::string_view content_type, std::string body,
-                 std::string_view static_body, std::string_view allow, bool close_after) {
+                 std::string_view static_body, std::string_view allow, bool close_after,
+                 std::string_view extra_fields = {}) {
         if (state_ != State::Handling) return;
         if (closed_) {
             state_ = State::Closed;
@@ -90,6 +91,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
         head.content_type = is_safe_field_value(content_type) ? content_type : std::string_view();
         head.content_length = payload.size();
         head.allow = allow;
+        head.extra_fields = extra_fields;
         close_after_write_ = close_after || !keep_alive_ || core_->draining;
         head.close = close_after_write_;
         head.http10_keep_alive = http10_ && !close_after_write_;
@@ -295,10 +297,11 @@ void Reply::abandon() {
     }
 }
 
-void Reply::send(unsigned status, std::string_view content_type, std::string body) {
+void Reply::send(unsigned status, std::string_view content_type, std::string body,
+                 std::string_view extra_fields) {
     if (!connection_) return;
     const auto connection = std::move(connection_);
-    connection->respond(status, content_type, std::move(body), {}, {}, false);
+    connection->respond(status, content_type, std::move(body), {}, {}, false, extra_fields);
 }
 
 void Reply::send_static(unsigned status, std::string_view content_type, std::string_view body,

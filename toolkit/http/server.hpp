@@ -34,8 +34,10 @@ class Reply {
     Reply& operator=(const Reply&) = delete;
     ~Reply();
 
-    // `content_type` is copied before send returns; `body` is moved in.
-    void send(unsigned status, std::string_view content_type, std::string body);
+    // `content_type` and `extra_fields` (append_extra_field's lines) are copied before send
+    // returns; `body` is moved in.
+    void send(unsigned status, std::string_view content_type, std::string body,
+              std::string_view extra_fields = {});
     // A body that outlives the connection (a constant).
     void send_static(unsigned status, std::string_view content_type, std::string_view body,
                      std::string_view allow = {});

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "toolkit/http/response_head.hpp"
 #include "toolkit/serve/frame.hpp"
 
 namespace optml::serve {
@@ -56,6 +57,15 @@ WorkerMessage parse_worker_message(std::string_view header) {
     read_field(object, "fork_safe", message.fork_safe);
     read_field(object, "reason", message.reason);
     read_field(object, "message", message.message);
+    if (const auto headers = object.find("headers");
+        headers != object.end() && headers->is_object()) {
+        for (const auto& [name, value] : headers->items()) {
+            // Unsafe names and values, and fields the server owns, are dropped.
+            if (value.is_string()) {
+                http::append_extra_field(message.extra_fields, name, value.get<std::string>());
+            }
+        }
+    }
     return message;
 }
 

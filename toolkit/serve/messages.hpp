@@ -22,6 +22,8 @@ struct WorkerMessage {
     bool fork_safe = false;
     std::string reason;
     std::string message;
+    // response: fields the handler set for the HTTP response, as append_extra_field lines.
+    std::string extra_fields;
 };
 
 // Throws std::runtime_error when the header is not a JSON object with a string "type".

@@ -143,6 +143,7 @@ int ServeApp::run() {
     tick();
     boost::asio::post(io_, [this] { acquire_code(); });
     io_.run();
+    logging::info("serve exits with code " + std::to_string(exit_code_));
     return exit_code_;
 }
 

@@ -63,6 +63,7 @@ WorkerPool::WorkerPool(boost::asio::io_context& io, LaunchContext launch, PoolOp
 WorkerPool::~WorkerPool() = default;
 
 void WorkerPool::start() {
+    started_ = true;
     startup_deadline_ = Clock::now() + options_.startup_timeout;
     if (options_.preload == false) {
         // Each worker loads its own model: no loader at all.
@@ -232,7 +233,7 @@ void WorkerPool::on_worker_message(Slot& slot, WorkerMessage& message, std::stri
         finished.reply.send(static_cast<unsigned>(message.status),
                             message.content_type.empty() ? std::string_view("application/json")
                                                          : std::string_view(message.content_type),
-                            std::move(body));
+                            std::move(body), message.extra_fields);
         dispatch();
     }
 }
@@ -395,7 +396,7 @@ void WorkerPool::dispatch() {
 
 void WorkerPool::tick() {
     const auto now = Clock::now();
-    if (!loaded_ && !failed_ && !stopping_ && now > startup_deadline_) {
+    if (started_ && !loaded_ && !failed_ && !stopping_ && now > startup_deadline_) {
         fatal("The model was not loaded within SAGEMAKER_STARTUP_TIMEOUT (" +
               std::to_string(options_.startup_timeout.count()) + " s).");
     }

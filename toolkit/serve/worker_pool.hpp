@@ -114,6 +114,7 @@ class WorkerPool {
     bool loader_ready_ = false;  // loaded, forking
     bool fork_mode_ = false;
     bool mode_decided_ = false;
+    bool started_ = false;
     bool loaded_ = false;
     bool failed_ = false;
     bool stopping_ = false;
