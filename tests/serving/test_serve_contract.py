@@ -179,6 +179,31 @@ def test_payload_limit_answers_before_the_body(serve_binary):
         serve.stop()
 
 
+def test_no_payload_limit(serve_binary):
+    # SAGEMAKER_MAX_PAYLOAD_IN_MB=0 (batch transform): any size, with a length or chunked.
+    serve = Serve(serve_binary, env={"SAGEMAKER_MAX_PAYLOAD_IN_MB": "0"}).start()
+    try:
+        serve.wait_healthy()
+        buffer = io.BytesIO()
+        np.save(buffer, np.ones((500000, 2)))  # 8 MB, over the default limit
+        status, _, body = serve.request("POST", "/invocations", body=buffer.getvalue(),
+                                        headers={"Content-Type": "application/x-npy",
+                                                 "Accept": "application/x-npy"})
+        assert status == 200, (status, body[:200])
+        assert np.load(io.BytesIO(body)).shape == (500000, 1)
+        rows = b"1,1\n" * 1000
+        connection = serve.connection()
+        connection.request("POST", "/invocations", body=iter([rows[:1000], rows[1000:]]),
+                           headers={"Content-Type": "text/csv", "Accept": "text/csv"},
+                           encode_chunked=True)
+        response = connection.getresponse()
+        assert response.status == 200
+        assert response.read().decode().split() == ["3.0"] * 1000
+        connection.close()
+    finally:
+        serve.stop()
+
+
 def test_keep_alive_pipelining_and_chunked(serve_binary):
     serve = Serve(serve_binary, workers=2).start()
     try:
@@ -235,5 +260,6 @@ if __name__ == "__main__":
         test_error_statuses,
         test_routes_and_methods,
         test_payload_limit_answers_before_the_body,
+        test_no_payload_limit,
         test_keep_alive_pipelining_and_chunked,
     ])

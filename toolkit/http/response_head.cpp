@@ -1,9 +1,9 @@
 #include "toolkit/http/response_head.hpp"
 
 #include <boost/beast/http/status.hpp>
-#include <ostream>
 #include <charconv>
 #include <ctime>
+#include <ostream>
 
 namespace optml::http {
 
@@ -19,8 +19,8 @@ void append_number(std::string& out, std::size_t value) {
 
 void render_head(const ResponseHead& head, std::string_view date_field, std::string& out) {
     const unsigned status = head.status >= 100 && head.status <= 599 ? head.status : 500;
-    std::string_view reason = boost::beast::http::obsolete_reason(
-        static_cast<boost::beast::http::status>(status));
+    std::string_view reason =
+        boost::beast::http::obsolete_reason(static_cast<boost::beast::http::status>(status));
     if (reason.empty() || reason == "<unknown-status>") reason = "Unknown";
     out.clear();
     out.append("HTTP/1.1 ");
@@ -74,13 +74,14 @@ bool append_extra_field(std::string& fields, std::string_view name, std::string_
     std::string lowered;
     for (const char c : name) {
         const bool token = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-                           (c >= 'A' && c <= 'Z') || kTokenPunctuation.find(c) != std::string_view::npos;
+                           (c >= 'A' && c <= 'Z') ||
+                           kTokenPunctuation.find(c) != std::string_view::npos;
         if (!token) return false;
         lowered.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
     }
-    for (const std::string_view owned : {"content-length", "content-type", "connection", "date",
-                                         "transfer-encoding", "keep-alive", "upgrade", "trailer",
-                                         "allow"}) {
+    for (const std::string_view owned :
+         {"content-length", "content-type", "connection", "date", "transfer-encoding", "keep-alive",
+          "upgrade", "trailer", "allow"}) {
         if (lowered == owned) return false;
     }
     fields.append(name);

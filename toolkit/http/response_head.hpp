@@ -13,9 +13,9 @@ struct ResponseHead {
     unsigned status = 200;
     std::string_view content_type;  // omitted when empty
     std::size_t content_length = 0;
-    std::string_view allow;  // the Allow field of a 405, omitted when empty
-    std::string_view extra_fields;  // whole "Name: value\r\n" lines, already checked
-    bool close = false;      // Connection: close
+    std::string_view allow;          // the Allow field of a 405, omitted when empty
+    std::string_view extra_fields;   // whole "Name: value\r\n" lines, already checked
+    bool close = false;              // Connection: close
     bool http10_keep_alive = false;  // an HTTP/1.0 client asked for keep-alive
 };
 

@@ -1,12 +1,13 @@
 #include "toolkit/http/server.hpp"
 
+#include <array>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
-#include <array>
+#include <limits>
 #include <list>
 #include <optional>
 
@@ -84,8 +85,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
             return;
         }
         body_ = std::move(body);
-        const std::string_view payload = static_body.data() != nullptr ? static_body
-                                                                       : std::string_view(body_);
+        const std::string_view payload =
+            static_body.data() != nullptr ? static_body : std::string_view(body_);
         ResponseHead head;
         head.status = status;
         head.content_type = is_safe_field_value(content_type) ? content_type : std::string_view();
@@ -110,11 +111,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
     void new_parser() {
         parser_.emplace();
         parser_->header_limit(core_->limits.max_header_bytes);
-        if (core_->limits.max_body_bytes) {
-            parser_->body_limit(*core_->limits.max_body_bytes);
-        } else {
-            parser_->body_limit(boost::none);
-        }
+        // Not boost::none for "no limit": Beast 1.74 compares a Content-Length with the
+        // optional limit, and every length is greater than none.
+        parser_->body_limit(
+            core_->limits.max_body_bytes.value_or(std::numeric_limits<std::uint64_t>::max()));
         header_checked_ = false;
     }
 
@@ -123,9 +123,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
             close();
             return;
         }
-        socket_.async_read_some(buffer_.prepare(kReadChunk),
-                                [self = shared_from_this()](boost::system::error_code ec,
-                                                            std::size_t n) { self->on_read(ec, n); });
+        socket_.async_read_some(
+            buffer_.prepare(kReadChunk),
+            [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
+                self->on_read(ec, n);
+            });
     }
 
     void on_read(boost::system::error_code ec, std::size_t n) {
@@ -188,11 +190,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
             if (boost::beast::iequals(expect, "100-continue")) {
                 // Tiny and at a point where nothing else is being written: sent in the
                 // background while the body is read.
-                asio::async_write(socket_, asio::buffer(kContinue.data(), kContinue.size()),
-                                  [self = shared_from_this()](boost::system::error_code ec,
-                                                              std::size_t) {
-                                      if (ec) self->close();
-                                  });
+                asio::async_write(
+                    socket_, asio::buffer(kContinue.data(), kContinue.size()),
+                    [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+                        if (ec) self->close();
+                    });
             }
         }
         return true;
@@ -251,15 +253,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
     void drop_input() {
         buffer_.clear();
-        socket_.async_read_some(buffer_.prepare(kReadChunk),
-                                [self = shared_from_this()](boost::system::error_code ec,
-                                                            std::size_t) {
-                                    if (ec || self->state_ != State::Lingering) {
-                                        self->close();
-                                    } else {
-                                        self->drop_input();
-                                    }
-                                });
+        socket_.async_read_some(
+            buffer_.prepare(kReadChunk),
+            [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+                if (ec || self->state_ != State::Lingering) {
+                    self->close();
+                } else {
+                    self->drop_input();
+                }
+            });
     }
 
     tcp::socket socket_;

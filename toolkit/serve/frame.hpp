@@ -36,6 +36,7 @@ class FrameReader {
     // Consumes bytes from `input` until a frame is complete (returned) or `input` is used up.
     // Throws std::runtime_error on a header over kMaxFrameHeader.
     std::optional<Frame> feed(std::string_view& input);
+
   private:
     std::optional<Frame> take_if_complete();
 

@@ -36,42 +36,41 @@ void LineRelay::close() {
 }
 
 void LineRelay::read() {
-    pipe_.async_read_some(
-        boost::asio::buffer(buffer_), [self = shared_from_this()](boost::system::error_code ec,
-                                                                  std::size_t n) {
-            if (ec) {
-                if (!self->pending_.empty()) {
-                    const std::string rest = std::move(self->pending_);
-                    self->emit(rest);
-                }
-                self->finished_ = true;
-                self->close();
-                return;
-            }
-            std::string_view chunk(self->buffer_, n);
-            while (!chunk.empty()) {
-                const auto newline = chunk.find('\n');
-                if (newline == std::string_view::npos) {
-                    self->pending_.append(chunk);
-                    if (self->pending_.size() >= kMaxLine) {
-                        const std::string piece = std::move(self->pending_);
-                        self->pending_.clear();
-                        self->emit(piece);
-                    }
-                    break;
-                }
-                if (self->pending_.empty()) {
-                    self->emit(chunk.substr(0, newline));
-                } else {
-                    self->pending_.append(chunk.substr(0, newline));
-                    const std::string line = std::move(self->pending_);
-                    self->pending_.clear();
-                    self->emit(line);
-                }
-                chunk.remove_prefix(newline + 1);
-            }
-            self->read();
-        });
+    pipe_.async_read_some(boost::asio::buffer(buffer_),
+                          [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
+                              if (ec) {
+                                  if (!self->pending_.empty()) {
+                                      const std::string rest = std::move(self->pending_);
+                                      self->emit(rest);
+                                  }
+                                  self->finished_ = true;
+                                  self->close();
+                                  return;
+                              }
+                              std::string_view chunk(self->buffer_, n);
+                              while (!chunk.empty()) {
+                                  const auto newline = chunk.find('\n');
+                                  if (newline == std::string_view::npos) {
+                                      self->pending_.append(chunk);
+                                      if (self->pending_.size() >= kMaxLine) {
+                                          const std::string piece = std::move(self->pending_);
+                                          self->pending_.clear();
+                                          self->emit(piece);
+                                      }
+                                      break;
+                                  }
+                                  if (self->pending_.empty()) {
+                                      self->emit(chunk.substr(0, newline));
+                                  } else {
+                                      self->pending_.append(chunk.substr(0, newline));
+                                      const std::string line = std::move(self->pending_);
+                                      self->pending_.clear();
+                                      self->emit(line);
+                                  }
+                                  chunk.remove_prefix(newline + 1);
+                              }
+                              self->read();
+                          });
 }
 
 void LineRelay::emit(std::string_view line) {

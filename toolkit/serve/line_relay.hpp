@@ -14,8 +14,7 @@ namespace optml::serve {
 // A line longer than 64 KiB goes out in pieces; a last line without newline is flushed at EOF.
 class LineRelay : public std::enable_shared_from_this<LineRelay> {
   public:
-    LineRelay(boost::asio::io_context& io, process::UniqueFd read_end, std::string tag,
-              int out_fd);
+    LineRelay(boost::asio::io_context& io, process::UniqueFd read_end, std::string tag, int out_fd);
     void start();
     void close();
     bool finished() const { return finished_; }

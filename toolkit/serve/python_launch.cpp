@@ -25,8 +25,10 @@ std::vector<std::string> python_environment(const LaunchContext& context, Role r
         {"SAGEMAKER_PROGRAM", context.program},
         {"SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT", context.default_accept},
     };
-    if (role == Role::Worker) overrides.emplace_back("OPTML_SERVE_WORKER_ID", std::to_string(worker_id));
-    std::vector<std::string> environment = system::merge_environment(context.environment, overrides);
+    if (role == Role::Worker)
+        overrides.emplace_back("OPTML_SERVE_WORKER_ID", std::to_string(worker_id));
+    std::vector<std::string> environment =
+        system::merge_environment(context.environment, overrides);
     if (role == Role::Loader) {
         // A loader inherits no stale worker id from serve's own environment.
         std::erase_if(environment, [](const std::string& entry) {
@@ -69,9 +71,9 @@ StartedPython start_python(const LaunchContext& context, Role role, int worker_i
     fds.extra = extra;
     const process::SpawnResult result = process::spawn_program(plan, fds, context.child_mask);
     if (!result.started) {
-        throw errors::Error(errors::ErrorKind::Supervision,
-                            "Cannot start the Python worker with " + context.python.string() +
-                                ": " + result.start_error);
+        throw errors::Error(errors::ErrorKind::Supervision, "Cannot start the Python worker with " +
+                                                                context.python.string() + ": " +
+                                                                result.start_error);
     }
     StartedPython started;
     started.pid = result.pid;

@@ -31,8 +31,7 @@ struct LaunchContext {
 
 // The child's environment: the container's, PYTHONPATH with the code dir then the package
 // dir first, and the OPTML_SERVE_* variables of the protocol.
-std::vector<std::string> python_environment(const LaunchContext& context, Role role,
-                                            int worker_id);
+std::vector<std::string> python_environment(const LaunchContext& context, Role role, int worker_id);
 
 // The optml_toolkit source dir to put on PYTHONPATH: OPTML_PYTHON_PACKAGE_DIR when set, else
 // <dir of serve>/../python when it holds optml_toolkit/serving/worker.py (the build tree,

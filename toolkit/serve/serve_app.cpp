@@ -68,8 +68,8 @@ ServeApp::ServeApp(system::EnvironmentSnapshot environment, ServeSettings settin
             code_dir_ = base / "code";  // an archive is extracted where the legacy stack put it
         }
     }
-    signal_loop_ = std::make_unique<SignalLoop>(io_, signals,
-                                                [this](int number) { on_signal(number); });
+    signal_loop_ =
+        std::make_unique<SignalLoop>(io_, signals, [this](int number) { on_signal(number); });
 }
 
 ServeApp::~ServeApp() {
@@ -135,9 +135,8 @@ int ServeApp::run() {
                             "Cannot listen on port " + std::to_string(settings_.port) + ": " +
                                 error.code().message() + ".");
     }
-    logging::info("listening on " + settings_.bind_address + ":" +
-                  std::to_string(server_->port()) + " with " + std::to_string(settings_.workers) +
-                  " worker(s)");
+    logging::info("listening on " + settings_.bind_address + ":" + std::to_string(server_->port()) +
+                  " with " + std::to_string(settings_.workers) + " worker(s)");
 
     signal_loop_->start();
     tick();
@@ -156,8 +155,9 @@ void ServeApp::tick() {
         check_pip();
         if (draining_ && drain_deadline_ && now > *drain_deadline_) {
             drain_deadline_.reset();
-            logging::warn("requests still in flight after the drain deadline "
-                          "(OPTML_SERVE_DRAIN_TIMEOUT); they are cut off");
+            logging::warn(
+                "requests still in flight after the drain deadline "
+                "(OPTML_SERVE_DRAIN_TIMEOUT); they are cut off");
             server_->close();
             pool_->stop(kStopGrace, [this] { finish(0); });
         }
@@ -220,7 +220,8 @@ void ServeApp::acquire_code() {
         install_requirements();
         return;
     }
-    logging::info("getting the code named by SAGEMAKER_SUBMIT_DIRECTORY into " + code_dir_.string());
+    logging::info("getting the code named by SAGEMAKER_SUBMIT_DIRECTORY into " +
+                  code_dir_.string());
     // Downloads and extraction block: they run beside the loop, which keeps answering /ping
     // and signals.
     code_thread_ = std::thread([this, submit = *submit] {

@@ -75,8 +75,9 @@ int serve_main(int argc, char** argv) {
         logging::error(error.what());
         return reporting::verdict_for_error(error).exit_code;
     } catch (const std::exception& unexpected) {
-        const errors::Error error(errors::ErrorKind::Internal,
-                                  std::string("serve hit an unexpected error: ") + unexpected.what());
+        const errors::Error error(
+            errors::ErrorKind::Internal,
+            std::string("serve hit an unexpected error: ") + unexpected.what());
         logging::error(error.what());
         return reporting::verdict_for_error(error).exit_code;
     }

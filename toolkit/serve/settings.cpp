@@ -11,9 +11,9 @@ namespace optml::serve {
 namespace {
 
 [[noreturn]] void reject(std::string_view variable, std::string_view expectation) {
-    throw errors::Error(errors::ErrorKind::Configuration,
-                        "The environment variable " + std::string(variable) + " must be " +
-                            std::string(expectation) + ".");
+    throw errors::Error(errors::ErrorKind::Configuration, "The environment variable " +
+                                                              std::string(variable) + " must be " +
+                                                              std::string(expectation) + ".");
 }
 
 std::string_view trimmed(std::string_view text) {
@@ -24,8 +24,7 @@ std::string_view trimmed(std::string_view text) {
 
 // A whole number in [minimum, maximum], or nullopt when the variable is unset or empty.
 std::optional<unsigned long long> read_number(const system::EnvironmentSnapshot& environment,
-                                              std::string_view variable,
-                                              unsigned long long minimum,
+                                              std::string_view variable, unsigned long long minimum,
                                               unsigned long long maximum,
                                               std::string_view expectation) {
     const auto raw = environment.get(variable);

@@ -2,10 +2,10 @@
 
 #include <signal.h>
 
+#include <sys/signalfd.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <functional>
-#include <sys/signalfd.h>
 
 namespace optml::serve {
 

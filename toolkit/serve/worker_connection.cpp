@@ -29,8 +29,9 @@ void WorkerConnection::read() {
         [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
             if (!self->open_) return;
             if (ec) {
-                self->fail(ec == boost::asio::error::eof ? "its connection closed"
-                                                         : "its connection failed: " + ec.message());
+                self->fail(ec == boost::asio::error::eof
+                               ? "its connection closed"
+                               : "its connection failed: " + ec.message());
                 return;
             }
             std::string_view input(self->in_buffer_.get(), n);
@@ -53,17 +54,17 @@ void WorkerConnection::send(std::string header, std::string body) {
     out_prefix_ = frame_prefix(static_cast<std::uint32_t>(header.size()), body.size());
     out_header_ = std::move(header);
     out_body_ = std::move(body);
-    const std::array<boost::asio::const_buffer, 3> buffers{
-        boost::asio::buffer(out_prefix_), boost::asio::buffer(out_header_),
-        boost::asio::buffer(out_body_)};
-    boost::asio::async_write(socket_, buffers,
-                             [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
-                                 self->out_body_.clear();
-                                 self->out_body_.shrink_to_fit();
-                                 if (ec && self->open_) {
-                                     self->fail("writing to it failed: " + ec.message());
-                                 }
-                             });
+    const std::array<boost::asio::const_buffer, 3> buffers{boost::asio::buffer(out_prefix_),
+                                                           boost::asio::buffer(out_header_),
+                                                           boost::asio::buffer(out_body_)};
+    boost::asio::async_write(
+        socket_, buffers, [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+            self->out_body_.clear();
+            self->out_body_.shrink_to_fit();
+            if (ec && self->open_) {
+                self->fail("writing to it failed: " + ec.message());
+            }
+        });
 }
 
 bool WorkerConnection::send_with_fds(const std::string& header, const int* fds,

@@ -127,9 +127,9 @@ void WorkerPool::start_slot(Slot& slot) {
         return;
     }
     StartedPython started = start_python(launch_, Role::Worker, slot.id);
-    slot.process = attach(std::move(started.connection), std::move(started.stdout_read),
-                          std::move(started.stderr_read), started.pid, worker_tag(slot.id),
-                          slot.id);
+    slot.process =
+        attach(std::move(started.connection), std::move(started.stdout_read),
+               std::move(started.stderr_read), started.pid, worker_tag(slot.id), slot.id);
     slot.state = SlotState::Starting;
 }
 
@@ -177,10 +177,10 @@ void WorkerPool::on_loader_message(const WorkerMessage& message) {
             logging::info("model loaded; forking " + std::to_string(options_.workers) +
                           " worker(s) that share it");
         } else {
-            logging::info("the model cannot be shared by forking (" +
-                          (message.reason.empty() ? std::string("the loader says so")
-                                                  : message.reason) +
-                          "); every worker loads it itself");
+            logging::info(
+                "the model cannot be shared by forking (" +
+                (message.reason.empty() ? std::string("the loader says so") : message.reason) +
+                "); every worker loads it itself");
         }
     }
     if (!fork_mode_) {
@@ -284,20 +284,23 @@ void WorkerPool::loader_gone(const std::string& description) {
     if (!loader_) return;
     const pid_t pid = loader_->pid;
     const std::string fatal_message = loader_->fatal_message;
+    const bool had_loaded = loader_ready_;
     signal_group(pid, SIGKILL);
     loader_.reset();
     loader_ready_ = false;
     if (stopping_ || failed_) return;
     if (!mode_decided_ || (!loaded_ && fork_mode_)) {
-        fatal(fatal_message.empty() ? "The model loader ended before the model was loaded: " +
-                                          description + "."
-                                    : fatal_message);
+        fatal(fatal_message.empty()
+                  ? "The model loader ended before the model was loaded: " + description + "."
+                  : fatal_message);
         return;
     }
     if (!fork_mode_) return;  // told to exit: every worker loads its own model
     logging::error("the model loader (pid " + std::to_string(pid) + ") ended: " + description +
                    "; starting a new one to fork replacement workers");
-    start_loader();
+    // A loader that failed before loading again is retried after a pause, not in a loop.
+    loader_restart_at_ = Clock::now() + (had_loaded ? std::chrono::milliseconds(0)
+                                                    : std::chrono::milliseconds(2000));
 }
 
 void WorkerPool::slot_gone(Slot& slot, const std::string& description) {
@@ -310,13 +313,14 @@ void WorkerPool::slot_gone(Slot& slot, const std::string& description) {
     const bool was_starting = slot.state == SlotState::Starting;
     slot.state = SlotState::Empty;
     std::erase(idle_, slot.id);
-    const std::string who = worker_tag(slot.id) + (pid > 0 ? " (pid " + std::to_string(pid) + ")" : "");
+    const std::string who =
+        worker_tag(slot.id) + (pid > 0 ? " (pid " + std::to_string(pid) + ")" : "");
     if (slot.in_flight) {
         Invocation lost = std::move(*slot.in_flight);
         slot.in_flight.reset();
-        lost.reply.send(500, kTextType,
-                        "The worker handling this request (" + who + ") crashed: " +
-                            description + ".\n");
+        lost.reply.send(
+            500, kTextType,
+            "The worker handling this request (" + who + ") crashed: " + description + ".\n");
     }
     if (stopping_ || failed_) return;
     if (!loaded_) {
@@ -402,6 +406,15 @@ void WorkerPool::tick() {
     }
     if (loader_ && loader_->disconnected_at && now - *loader_->disconnected_at > kReapGrace) {
         loader_gone(loader_->disconnect_reason);
+    }
+    if (loader_restart_at_ && now >= *loader_restart_at_ && !stopping_ && !failed_) {
+        loader_restart_at_.reset();
+        try {
+            start_loader();
+        } catch (const errors::Error& error) {
+            logging::error(error.what());
+            loader_restart_at_ = now + std::chrono::seconds(5);
+        }
     }
     for (Slot& slot : slots_) {
         if (slot.process && slot.process->disconnected_at &&

@@ -36,8 +36,8 @@ struct PoolOptions {
 class WorkerPool {
   public:
     struct Events {
-        std::function<void()> on_all_ready;                  // every worker ready, once
-        std::function<void(const std::string&)> on_fatal;    // start-up failed: serve ends
+        std::function<void()> on_all_ready;                // every worker ready, once
+        std::function<void(const std::string&)> on_fatal;  // start-up failed: serve ends
     };
 
     WorkerPool(boost::asio::io_context& io, LaunchContext launch, PoolOptions options,
@@ -126,6 +126,7 @@ class WorkerPool {
     std::unordered_map<pid_t, int> live_pids_;  // every child we know and have not reaped
     Clock::time_point startup_deadline_{};
     std::optional<Clock::time_point> kill_at_;
+    std::optional<Clock::time_point> loader_restart_at_;
     std::function<void()> on_stopped_;
     std::string header_scratch_;
 };

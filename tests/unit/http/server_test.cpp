@@ -103,8 +103,9 @@ TEST_CASE("a body over the limit is refused from its Content-Length alone") {
     limits.max_body_bytes = 10;
     Fixture fixture(limits);
     auto socket = fixture.connect();
-    asio::write(socket, asio::buffer(std::string(
-                            "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\n")));
+    asio::write(
+        socket,
+        asio::buffer(std::string("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\n")));
     std::string buffer;
     const std::string response = read_response(socket, buffer);
     CHECK(response.starts_with("HTTP/1.1 413 Payload Too Large\r\n"));
@@ -117,8 +118,9 @@ TEST_CASE("header fields over the limit get 431, garbage gets 400") {
     Fixture fixture(limits);
     {
         auto socket = fixture.connect();
-        asio::write(socket, asio::buffer("GET /missing HTTP/1.1\r\nX-Big: " +
-                                         std::string(1000, 'a') + "\r\n\r\n"));
+        asio::write(
+            socket,
+            asio::buffer("GET /missing HTTP/1.1\r\nX-Big: " + std::string(1000, 'a') + "\r\n\r\n"));
         std::string buffer;
         CHECK(read_response(socket, buffer).starts_with("HTTP/1.1 431 "));
     }
@@ -149,9 +151,7 @@ TEST_CASE("drain closes idle connections and waits for the one being answered") 
     asio::write(idle, asio::buffer(std::string("GET /missing HTTP/1.1\r\nHost: x\r\n\r\n")));
     read_response(idle, buffer);
     std::promise<void> drained;
-    asio::post(fixture.io, [&] {
-        fixture.server.drain([&] { drained.set_value(); });
-    });
+    asio::post(fixture.io, [&] { fixture.server.drain([&] { drained.set_value(); }); });
     // The idle one is closed by the server: EOF.
     char byte = 0;
     boost::system::error_code ec;
@@ -171,13 +171,15 @@ TEST_CASE("a reply dropped unanswered answers 500") {
     Fixture fixture;
     auto socket = fixture.connect();
     asio::write(socket, asio::buffer(std::string("GET /later HTTP/1.1\r\nHost: x\r\n\r\n")));
-    // Wait until the handler holds the reply, then drop it.
-    while (true) {
+    // Wait (bounded) until the handler holds the reply, then drop it.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    bool holding = false;
+    while (!holding && std::chrono::steady_clock::now() < deadline) {
         std::promise<bool> held;
         asio::post(fixture.io, [&] { held.set_value(static_cast<bool>(fixture.handler.held)); });
-        if (held.get_future().get()) break;
-        std::this_thread::yield();
+        holding = held.get_future().get();
     }
+    REQUIRE(holding);
     asio::post(fixture.io, [&] { fixture.handler.held = Reply(); });
     std::string buffer;
     CHECK(read_response(socket, buffer).starts_with("HTTP/1.1 500 "));

@@ -20,7 +20,8 @@ std::string read_all(int fd) {
     std::string text;
     char buffer[256];
     ssize_t n = 0;
-    while ((n = read(fd, buffer, sizeof buffer)) > 0) text.append(buffer, static_cast<std::size_t>(n));
+    while ((n = read(fd, buffer, sizeof buffer)) > 0)
+        text.append(buffer, static_cast<std::size_t>(n));
     return text;
 }
 

@@ -25,9 +25,10 @@ TEST_CASE("the prefix is u32 and u64 little-endian") {
 }
 
 TEST_CASE("frames come out whole however the bytes are cut") {
-    const std::string stream = frame_bytes(R"({"type":"ready"})", "") +
-                               frame_bytes(R"({"type":"response","id":1})", std::string("a\0b", 3)) +
-                               frame_bytes("", "xyz");
+    const std::string stream =
+        frame_bytes(R"({"type":"ready"})", "") +
+        frame_bytes(R"({"type":"response","id":1})", std::string("a\0b", 3)) +
+        frame_bytes("", "xyz");
     for (std::size_t piece : {std::size_t{1}, std::size_t{5}, std::size_t{13}, stream.size()}) {
         FrameReader reader;
         std::vector<Frame> frames;

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include <nlohmann/json.hpp>
 #include <sys/wait.h>
+#include <nlohmann/json.hpp>
 
 #include "toolkit/serve/messages.hpp"
 #include "toolkit/serve/routes.hpp"
@@ -57,7 +57,8 @@ TEST_CASE("worker messages are read leniently, response fields are checked") {
 }
 
 TEST_CASE("fork and exit commands") {
-    CHECK(nlohmann::json::parse(fork_header(2)) == nlohmann::json({{"type", "fork"}, {"worker_id", 2}}));
+    CHECK(nlohmann::json::parse(fork_header(2)) ==
+          nlohmann::json({{"type", "fork"}, {"worker_id", 2}}));
     CHECK(nlohmann::json::parse(exit_header())["type"] == "exit");
 }
 

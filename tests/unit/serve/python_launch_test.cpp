@@ -21,9 +21,8 @@ bool has(const std::vector<std::string>& environment, const std::string& entry) 
 
 TEST_CASE("workers get the protocol's variables and the code dir first on PYTHONPATH") {
     LaunchContext context;
-    context.environment = system::EnvironmentSnapshot({{"PYTHONPATH", "/extra"},
-                                                       {"OPTML_SERVE_WORKER_ID", "9"},
-                                                       {"HOME", "/root"}});
+    context.environment = system::EnvironmentSnapshot(
+        {{"PYTHONPATH", "/extra"}, {"OPTML_SERVE_WORKER_ID", "9"}, {"HOME", "/root"}});
     context.model_dir = "/base/model";
     context.code_dir = "/base/model/code";
     context.package_dir = "/opt/optml/python";
@@ -48,7 +47,8 @@ TEST_CASE("workers get the protocol's variables and the code dir first on PYTHON
 
 TEST_CASE("the package dir: the override, else ../python beside serve when it has the worker") {
     namespace fs = std::filesystem;
-    const fs::path root = fs::temp_directory_path() / ("optml-launch-test-" + std::to_string(getpid()));
+    const fs::path root =
+        fs::temp_directory_path() / ("optml-launch-test-" + std::to_string(getpid()));
     fs::create_directories(root / "bin");
     CHECK(find_package_dir(std::string("/somewhere"), root / "bin" / "serve") ==
           fs::path("/somewhere"));

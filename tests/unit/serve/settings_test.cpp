@@ -41,20 +41,20 @@ TEST_CASE("defaults follow the reference") {
 }
 
 TEST_CASE("every variable is read") {
-    const auto settings = read_serve_settings(
-        env({{"SAGEMAKER_BIND_TO_PORT", "9090"},
-             {"SAGEMAKER_MODEL_SERVER_WORKERS", "4"},
-             {"SAGEMAKER_MODEL_SERVER_TIMEOUT_SECONDS", "7"},
-             {"SAGEMAKER_STARTUP_TIMEOUT", "30"},
-             {"SAGEMAKER_MAX_PAYLOAD_IN_MB", "0"},
-             {"SAGEMAKER_MAX_CONCURRENT_TRANSFORMS", "8"},
-             {"SAGEMAKER_BATCH_STRATEGY", "single_record"},
-             {"SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT", "text/csv"},
-             {"SAGEMAKER_PROGRAM", "serve_me.py"},
-             {"OPTML_SERVE_PRELOAD", "False"},
-             {"OPTML_SERVE_QUEUE_SIZE", "5"},
-             {"OPTML_SERVE_DRAIN_TIMEOUT", "10"}}),
-        2);
+    const auto settings =
+        read_serve_settings(env({{"SAGEMAKER_BIND_TO_PORT", "9090"},
+                                 {"SAGEMAKER_MODEL_SERVER_WORKERS", "4"},
+                                 {"SAGEMAKER_MODEL_SERVER_TIMEOUT_SECONDS", "7"},
+                                 {"SAGEMAKER_STARTUP_TIMEOUT", "30"},
+                                 {"SAGEMAKER_MAX_PAYLOAD_IN_MB", "0"},
+                                 {"SAGEMAKER_MAX_CONCURRENT_TRANSFORMS", "8"},
+                                 {"SAGEMAKER_BATCH_STRATEGY", "single_record"},
+                                 {"SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT", "text/csv"},
+                                 {"SAGEMAKER_PROGRAM", "serve_me.py"},
+                                 {"OPTML_SERVE_PRELOAD", "False"},
+                                 {"OPTML_SERVE_QUEUE_SIZE", "5"},
+                                 {"OPTML_SERVE_DRAIN_TIMEOUT", "10"}}),
+                            2);
     CHECK(settings.port == 9090);
     CHECK(settings.workers == 4);
     CHECK(settings.model_server_timeout == std::chrono::seconds(7));
@@ -70,10 +70,10 @@ TEST_CASE("every variable is read") {
 }
 
 TEST_CASE("SAGEMAKER_MODEL_SERVER_TIMEOUT wins over its _SECONDS spelling") {
-    const auto settings = read_serve_settings(
-        env({{"SAGEMAKER_MODEL_SERVER_TIMEOUT", "5"},
-             {"SAGEMAKER_MODEL_SERVER_TIMEOUT_SECONDS", "9"}}),
-        1);
+    const auto settings =
+        read_serve_settings(env({{"SAGEMAKER_MODEL_SERVER_TIMEOUT", "5"},
+                                 {"SAGEMAKER_MODEL_SERVER_TIMEOUT_SECONDS", "9"}}),
+                            1);
     CHECK(settings.model_server_timeout == std::chrono::seconds(5));
 }
 
