@@ -2,6 +2,7 @@
 
 import json
 import os
+import signal
 import sys
 import threading
 
@@ -108,11 +109,33 @@ def test_without_preload_each_worker_loads(serve_binary):
         loaded = loaded_pids(serve)
         assert len(loaded) == 2, serve.output()
         assert two_worker_pids(serve) == set(loaded)
+        # Each worker's output comes through tagged, line by line.
+        output = serve.output()
+        assert "[worker 0] model loaded in" in output and "[worker 1] model loaded in" in output
         # A crash is replaced by a new process that loads the model again.
         status, _, _ = serve.request("POST", "/invocations", body=b"[[-1, 0]]", headers=JSON)
         assert status == 500
         wait_until(lambda: len(loaded_pids(serve)) == 3, "a replacement that loaded the model")
         wait_until(lambda: serve.ping_status() == 200, "healthy again")
+    finally:
+        serve.stop()
+
+
+def test_a_dead_loader_is_restarted_for_replacements(serve_binary):
+    serve = Serve(serve_binary, workers=1).start()
+    try:
+        serve.wait_healthy()
+        assert "[loader] model loaded in" in serve.output()
+        loader_pid = loaded_pids(serve)[0]
+        os.kill(loader_pid, signal.SIGKILL)
+        wait_until(lambda: len(loaded_pids(serve)) == 2, "a new loader with the model loaded")
+        # The worker kept serving; a crash is replaced by a fork of the new loader.
+        assert serve.request("POST", "/invocations", body=b"[[1, 1]]", headers=JSON)[0] == 200
+        status, _, _ = serve.request("POST", "/invocations", body=b"[[-1, 0]]", headers=JSON)
+        assert status == 500
+        wait_until(lambda: serve.ping_status() == 200, "healthy again")
+        assert serve.request("POST", "/invocations", body=b"[[1, 1]]", headers=JSON)[0] == 200
+        assert "model loader (pid %d) ended" % loader_pid in serve.output()
     finally:
         serve.stop()
 
@@ -142,5 +165,6 @@ if __name__ == "__main__":
         test_crashed_worker_gets_500_and_is_replaced,
         test_preload_forks_workers_from_one_load,
         test_without_preload_each_worker_loads,
+        test_a_dead_loader_is_restarted_for_replacements,
         test_unforkable_model_is_loaded_by_each_worker,
     ])
