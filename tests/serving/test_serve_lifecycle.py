@@ -100,7 +100,8 @@ def test_bad_setting_names_the_variable(serve_binary):
 
 def test_handler_errors_end_start_up(serve_binary):
     # transform_fn together with predict_fn: a clear error at start-up, not on a request.
-    handler = HANDLER + "\n\ndef transform_fn(model, body, content_type, accept):\n    return body\n"
+    handler = (HANDLER +
+               "\n\ndef transform_fn(model, body, content_type, accept):\n    return body\n")
     serve = Serve(serve_binary, handler=handler)
     try:
         code, output = run_to_exit(serve)
