@@ -218,6 +218,9 @@ class ServeStack(Stack):
             SAGEMAKER_BASE_DIR=self.workdir,
             SAGEMAKER_BIND_TO_PORT=str(self.port),
             SAGEMAKER_MODEL_SERVER_WORKERS=str(self.workers),
+            # The 20 MiB case is over the default 6 MiB limit (the legacy nginx has none).
+            SAGEMAKER_MAX_PAYLOAD_IN_MB="32",
+            OPTML_SERVE_BIND_ADDRESS="127.0.0.1",
             OPTML_PYTHON=sys.executable,
         )
         self.started_at = time.monotonic()
