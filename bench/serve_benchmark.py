@@ -218,6 +218,9 @@ class ServeStack(Stack):
             SAGEMAKER_BASE_DIR=self.workdir,
             SAGEMAKER_BIND_TO_PORT=str(self.port),
             SAGEMAKER_MODEL_SERVER_WORKERS=str(self.workers),
+            # The 20 MiB case is over the default 6 MiB limit (the legacy nginx has none).
+            SAGEMAKER_MAX_PAYLOAD_IN_MB="32",
+            OPTML_SERVE_BIND_ADDRESS="127.0.0.1",
             OPTML_PYTHON=sys.executable,
         )
         self.started_at = time.monotonic()
@@ -484,8 +487,10 @@ def report(baseline, serve):
         s = get(serve) if serve else None
         if better == "lower":
             r = ratio(b, s)  # how many times smaller serve's figure is
-        else:
+        elif better == "higher":
             r = ratio(s, b)  # how many times larger serve's figure is
+        else:
+            r = None  # a count or a status: compared by eye
         rows.append((label, b, s, r, target))
 
     row("cold start to /ping 200 (s)", ["cold_ping_s"], "lower", "x5 lower")
@@ -545,6 +550,7 @@ def main():
             sys.exit(f"serve_benchmark: --serve {args.serve} is not an executable file")
     workdir = make_workdir()
     npy = npy_body()
+    load_before = os.getloadavg()[0]
     try:
         print(f"baseline: nginx -> gunicorn -k gevent -> Flask; work dir {workdir}", flush=True)
         baseline = measure(lambda n: BaselineStack(workdir, n), args, npy)
@@ -553,6 +559,13 @@ def main():
             print(f"serve: {serve_path}", flush=True)
             serve = measure(lambda n: ServeStack(workdir, n, serve_path), args, npy)
         report(baseline, serve)
+        load_after = os.getloadavg()[0]
+        cpus = os.cpu_count() or 1
+        print(f"\nload average (1 min) before/after: {load_before:.1f} / {load_after:.1f} "
+              f"on {cpus} CPUs")
+        if max(load_before, load_after) > cpus:
+            print("warning: other work kept the machine busy; absolute figures are inflated, "
+                  "ratios (both stacks measured in this run) are the meaningful part")
         if args.json:
             with open(args.json, "w") as out:
                 json.dump({"baseline": baseline, "serve": serve, "args": vars(args)}, out,
