@@ -61,6 +61,10 @@ def predict_fn(data, model, context=None):
                 "pid": os.getpid()}
     if first == -7:
         return {"pid": os.getpid()}
+    if first == -8:
+        context.set_response_header(0, "X-Model-Version", "7")
+        context.set_response_header(0, "Content-Length", "1")  # the server's own: dropped
+        context.set_response_header(0, "X-Injected", "a\\r\\nX-Evil: 1")  # unsafe: dropped
     return data @ model
 '''
 

@@ -141,6 +141,13 @@ def test_routes_and_methods(serve_binary):
             headers={"Content-Type": "application/json",
                      "X-Amzn-SageMaker-Custom-Attributes": "trace=abc"})
         assert status == 200 and json.loads(body)["attributes"] == "trace=abc", body
+        # Headers the handler sets on its context reach the response, unsafe ones do not.
+        status, headers, body = serve.request("POST", "/invocations", body=b"[[-8, 0]]",
+                                              headers=JSON)
+        assert status == 200 and json.loads(body) == [[-8.0]], body
+        assert headers.get("X-Model-Version") == "7", headers
+        assert "X-Injected" not in headers and "X-Evil" not in headers, headers
+        assert headers["Content-Length"] == str(len(body))
     finally:
         serve.stop()
 

@@ -157,8 +157,11 @@ void WorkerPool::on_frame(int slot_id, std::uint64_t serial, Frame&& frame) {
     }
     if (message.type == "fatal") {
         process->fatal_message = message.message;
-        logging::error(worker_tag(slot_id) + " failed to start: " + message.message);
-        if (!loaded_) fatal(message.message);
+        if (!loaded_) {
+            fatal(message.message);  // logged once, where serve ends
+        } else {
+            logging::error(worker_tag(slot_id) + " failed to start: " + message.message);
+        }
         return;
     }
     if (slot_id == kLoaderSlot) {
