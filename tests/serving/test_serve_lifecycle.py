@@ -5,6 +5,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tarfile
@@ -40,6 +41,36 @@ def test_sigterm_drains_requests_in_flight(serve_binary):
             thread.join()
         assert results == [200] * 5, (results, serve.output())
         assert serve.markers() == 5
+    finally:
+        serve.stop()
+
+
+def test_sigterm_answers_requests_already_sent(serve_binary):
+    # Requests whose bytes were sent before SIGTERM are answered, wherever they wait: read,
+    # in serve's queue, or still in the kernel's accept backlog or socket buffer.
+    serve = Serve(serve_binary, workers=1).start()
+    try:
+        serve.wait_healthy()
+        results = []
+        holder = threading.Thread(target=lambda: results.append(serve.request(
+            "POST", "/invocations", body=b"[[-4, 1]]", headers=JSON, timeout=60)[0]))
+        holder.start()
+        wait_until(lambda: serve.markers() == 1, "a request in the handler")
+        sockets = []
+        for value in range(4):
+            sock = socket.create_connection(("127.0.0.1", serve.port), timeout=60)
+            sock.sendall(b"POST /invocations HTTP/1.1\r\nHost: x\r\n"
+                         b"Content-Type: application/json\r\nContent-Length: 8\r\n\r\n"
+                         b"[[%d, 0]]" % value)
+            sockets.append(sock)
+        serve.process.send_signal(signal.SIGTERM)
+        for sock in sockets:
+            status_line = sock.makefile("rb").readline()
+            results.append(int(status_line.split()[1]) if status_line else None)
+            sock.close()
+        holder.join()
+        assert results.count(200) == 5, (results, serve.output())
+        assert serve.wait_exit() == 0
     finally:
         serve.stop()
 
@@ -192,6 +223,7 @@ def test_version_and_help(serve_binary):
 if __name__ == "__main__":
     run_tests([
         test_sigterm_drains_requests_in_flight,
+        test_sigterm_answers_requests_already_sent,
         test_sigterm_during_start_up_ends_at_once,
         test_pid_1_in_a_pid_namespace,
         test_bad_setting_names_the_variable,

@@ -28,6 +28,8 @@ constexpr std::size_t kReadChunk = 64 * 1024;
 // dropped for this long so the close does not reset the connection under the answer.
 constexpr std::chrono::milliseconds kLingerTimeout{2000};
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+// After a drain starts, how long a connection without a request may still send one.
+constexpr std::chrono::milliseconds kDrainIdleGrace{200};
 
 }  // namespace
 
@@ -37,6 +39,7 @@ struct Server::Core {
     std::list<Connection*> connections;
     std::string date_field = current_date_field();
     bool draining = false;
+    Clock::time_point drain_started{};
     std::function<void()> on_drained;
     asio::io_context* io;
 
@@ -119,10 +122,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
 
     void read() {
-        if (state_ == State::Idle && core_->draining) {
-            close();
-            return;
-        }
         socket_.async_read_some(
             buffer_.prepare(kReadChunk),
             [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
@@ -341,14 +340,17 @@ unsigned short Server::port() const {
 
 void Server::accept() {
     acceptor_.async_accept([this, core = core_](boost::system::error_code ec, tcp::socket socket) {
+        // A connection accepted just before a drain closed the listener is still served.
+        if (!ec) start_connection(std::move(socket), core);
         if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
-        if (!ec) {
-            boost::system::error_code ignored;
-            socket.set_option(tcp::no_delay(true), ignored);
-            std::make_shared<Connection>(std::move(socket), core)->start();
-        }
         accept();
     });
+}
+
+void Server::start_connection(tcp::socket socket, const std::shared_ptr<Core>& core) {
+    boost::system::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    std::make_shared<Connection>(std::move(socket), core)->start();
 }
 
 void Server::sweep() {
@@ -364,7 +366,9 @@ void Server::sweep() {
             bool expired = false;
             switch (connection->state()) {
                 case Connection::State::Idle:
-                    expired = age > limits.idle_timeout;
+                    // Draining: a connection with no request after the grace is closed.
+                    expired = age > limits.idle_timeout ||
+                              (core->draining && now - core->drain_started > kDrainIdleGrace);
                     break;
                 case Connection::State::Reading:
                     expired = age > limits.read_timeout;
@@ -386,13 +390,22 @@ void Server::sweep() {
 }
 
 void Server::drain(std::function<void()> on_drained) {
+    core_->draining = true;
+    core_->drain_started = Clock::now();
+    core_->on_drained = std::move(on_drained);
+    // Connections the kernel completed before the stop belong to clients that may have sent
+    // their request already: they are taken from the backlog and served, not reset.
+    boost::system::error_code ec;
+    acceptor_.non_blocking(true, ec);
+    while (!ec && acceptor_.is_open()) {
+        tcp::socket socket(io_);
+        acceptor_.accept(socket, ec);
+        if (!ec) start_connection(std::move(socket), core_);
+    }
     boost::system::error_code ignored;
     acceptor_.close(ignored);
-    core_->draining = true;
-    core_->on_drained = std::move(on_drained);
-    for (Connection* connection : core_->connections) {
-        if (connection->state() == Connection::State::Idle) connection->close();
-    }
+    // Idle keep-alive connections close at the next sweep after kDrainIdleGrace: a request
+    // already on its way still arrives and is answered.
     if (core_->connections.empty() && core_->on_drained) {
         asio::post(io_, std::exchange(core_->on_drained, nullptr));
     }

@@ -66,7 +66,8 @@ class Server {
     void listen(const boost::asio::ip::tcp::endpoint& endpoint);
     unsigned short port() const;
 
-    // Stops accepting; idle keep-alive connections close now, the others after their current
+    // Stops accepting (connections already in the kernel's backlog are still taken); idle
+    // keep-alive connections close within half a second, the others after their current
     // request is answered. `on_drained` runs (posted) once no connection is left.
     void drain(std::function<void()> on_drained);
     // Closes the listener and every connection at once.
@@ -77,6 +78,7 @@ class Server {
 
   private:
     void accept();
+    void start_connection(boost::asio::ip::tcp::socket socket, const std::shared_ptr<Core>& core);
     void sweep();
 
     boost::asio::io_context& io_;
