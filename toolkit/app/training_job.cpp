@@ -1,15 +1,16 @@
 #include "toolkit/app/training_job.hpp"
 
-#include "toolkit/app/multihost_job.hpp"
-#include "toolkit/app/parameter_server_job.hpp"
-#include "toolkit/app/started_program.hpp"
-#include "toolkit/app/torchrun_job.hpp"
+#include "toolkit/launchers/started_program.hpp"
+#include "toolkit/mpi/job.hpp"
+#include "toolkit/parameter_server/job.hpp"
+#include "toolkit/torchrun/job.hpp"
 
 #include "toolkit/cluster/host_resolution.hpp"
 #include "toolkit/config/settings.hpp"
 #include "toolkit/config/training_env_builder.hpp"
 #include "toolkit/entry/entry_point.hpp"
 #include "toolkit/files/code_acquisition.hpp"
+#include "toolkit/hardware/hardware.hpp"
 #include "toolkit/launchers/runner_kind.hpp"
 #include "toolkit/logging/log.hpp"
 #include "toolkit/mapping/program_environment.hpp"
@@ -17,6 +18,7 @@
 #include "toolkit/process/stop_requests.hpp"
 #include "toolkit/process/supervisor.hpp"
 #include "toolkit/sync/intermediate_sync.hpp"
+#include "toolkit/system/uri_redaction.hpp"
 
 namespace optml::app {
 
@@ -49,10 +51,12 @@ void log_code_source(files::CodeSource source, const config::TrainingEnv& env) {
             logging::debug("code dir " + env.paths.code.string() + " already holds the code");
             break;
         case files::CodeSource::CopiedDirectory:
-            logging::info("copied " + env.module_dir + " into " + env.paths.code.string());
+            logging::info("copied " + system::redact_uri(env.module_dir) + " into " +
+                          env.paths.code.string());
             break;
         case files::CodeSource::ExtractedArchive:
-            logging::info("extracted " + env.module_dir + " into " + env.paths.code.string());
+            logging::info("extracted " + system::redact_uri(env.module_dir) + " into " +
+                          env.paths.code.string());
             break;
     }
 }
@@ -73,17 +77,17 @@ reporting::Verdict run_program(const config::TrainingEnv& env, const entry::Laun
     const launchers::RunnerKind runner = launchers::choose_runner(env);
     switch (runner) {
         case launchers::RunnerKind::Mpi:
-            return run_mpi_job(env, plan, settings, options);
+            return mpi::run_job(env, plan, settings, options);
         case launchers::RunnerKind::TorchDistributed:
-            return run_torchrun_job(env, plan, settings, options);
+            return torchrun::run_job(env, plan, settings, options);
         case launchers::RunnerKind::ParameterServer:
-            return run_parameter_server_job(env, plan, settings, options);
+            return parameter_server::run_job(env, plan, settings, options);
         case launchers::RunnerKind::Process:
             break;
     }
     logging::info("starting the " + std::string(entry::kind_name(plan.kind)) + " " +
                   env.user_entry_point.value_or(env.framework_module.value_or("")));
-    const process::Outcome outcome = run_started(plan.program, options);
+    const process::Outcome outcome = launchers::run_started(plan.program, options);
     logging::info("the program exited with " + std::to_string(outcome.exit_code()));
     return reporting::verdict_for_program(outcome);
 }
@@ -117,7 +121,8 @@ reporting::Verdict run_training_job(const system::EnvironmentSnapshot& environme
         system::merge_environment(
             environment, mapping::program_variables(env, environment.get_or("PYTHONPATH", "")))};
     const entry::LaunchPlan plan = entry::plan_launch(inputs);
-    if (plan.kind == entry::EntryPointKind::Command) entry::make_executable(plan.entry_point_file);
+    if (plan.kind == entry::EntryPointKind::Command)
+        entry::make_executable(paths.code, plan.entry_point_file);
 
     process::SupervisorOptions options;
     options.stop_timeout = settings.stop_timeout;
@@ -126,7 +131,7 @@ reporting::Verdict run_training_job(const system::EnvironmentSnapshot& environme
     for (const entry::PreparationStep& step : plan.preparation) {
         stop_if_requested(step.description);
         logging::info("running " + step.description);
-        process::Outcome outcome = run_started(step.command, options);
+        process::Outcome outcome = launchers::run_started(step.command, options);
         if (!outcome.succeeded()) {
             return reporting::verdict_for_preparation(outcome, step.failure_kind, step.description);
         }

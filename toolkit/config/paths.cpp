@@ -1,5 +1,7 @@
 #include "toolkit/config/paths.hpp"
 
+#include "toolkit/config/settings.hpp"
+
 namespace optml::config {
 
 Paths Paths::under(const std::filesystem::path& base) {
@@ -17,7 +19,7 @@ Paths Paths::under(const std::filesystem::path& base) {
 }
 
 Paths Paths::from_environment(const system::EnvironmentSnapshot& environment) {
-    return under(environment.get_or("SAGEMAKER_BASE_DIR", "/opt/ml"));
+    return under(*setting_text(setting_row("SAGEMAKER_BASE_DIR"), environment));
 }
 
 std::string Paths::channel_dir(const std::string& channel) const {

@@ -1,36 +1,70 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 
 #include "toolkit/system/environment.hpp"
 
 namespace optml::config {
 
-// optml's own knobs, all optional environment variables (documented in README.md).
-struct Settings {
-    std::chrono::milliseconds probe_timeout{std::chrono::seconds(10)};  // OPTML_PROBE_TIMEOUT
-    std::chrono::milliseconds host_resolution_timeout{
-        std::chrono::seconds(300)};  // OPTML_HOST_RESOLUTION_TIMEOUT
-    std::chrono::milliseconds stop_timeout{std::chrono::seconds(100)};   // OPTML_STOP_TIMEOUT
-    std::chrono::milliseconds cleanup_timeout{std::chrono::seconds(2)};  // OPTML_CLEANUP_TIMEOUT
-    // MPI leader: how long every worker's sshd may take to accept connections.
-    std::chrono::milliseconds mpi_workers_timeout{
-        std::chrono::seconds(300)};  // OPTML_MPI_WORKERS_TIMEOUT
-    // MPI worker: how long the leader may take to open its job status port.
-    std::chrono::milliseconds mpi_job_start_timeout{
-        std::chrono::seconds(600)};  // OPTML_MPI_JOB_START_TIMEOUT
-    int mpi_status_port = 7799;      // OPTML_MPI_STATUS_PORT
-    // Command lines, split into words by the launchers (shlex rules): what runs torchrun, and
-    // what runs a parameter server (empty: the flavour's default bootstrap).
-    std::string torchrun = "torchrun";               // OPTML_TORCHRUN
-    std::string parameter_server_command;            // OPTML_PARAMETER_SERVER_COMMAND
-    std::string parameter_server_flavour = "mxnet";  // OPTML_PARAMETER_SERVER: mxnet, tensorflow
+// How a setting's text is read. A value that breaks its rule is errors::Error(Configuration)
+// "The environment variable NAME must be ...", never naming the value (it may be a secret).
+enum class SettingRule {
+    Seconds,  // a whole number of seconds, 0 to 7 days (Python's int() syntax)
+    Port,     // a TCP port number, 1-65535
+    Text,     // any text: a command line, a path, a host
+    OneOf,    // one of the row's choices
 };
 
-// Each timeout variable holds a whole number of seconds, the port one a TCP port. Throws
-// errors::Error(Configuration) naming the variable when its value is not a non-negative
-// integer, or when OPTML_PARAMETER_SERVER is neither mxnet nor tensorflow.
+// One environment variable optml reads: its name, its rule, and its default written once.
+struct SettingRow {
+    std::string_view name;
+    SettingRule rule;
+    std::string_view default_value;                  // empty: unset, or computed by its reader
+    std::span<const std::string_view> choices = {};  // OneOf only
+    std::string_view reader;                         // the module that uses it
+};
+
+// Every OPTML_* and SAGEMAKER_* variable train reads, in README.md's order (a test checks
+// that README's settings tables list exactly these). A later binary (serve) keeps its own
+// rows in a table of its own, so train's start-up never reads them.
+std::span<const SettingRow> training_setting_rows();
+
+// The row named `name`; throws errors::Error(Internal) for a name that has none.
+const SettingRow& setting_row(std::string_view name);
+
+// The value of `row` in `environment`, its default when unset; throws
+// errors::Error(Configuration) naming the variable when the value breaks the row's rule.
+std::optional<std::string> setting_text(const SettingRow& row,
+                                        const system::EnvironmentSnapshot& environment);
+
+// The Seconds setting `name` (its default when unset); throws as setting_text does.
+std::chrono::milliseconds setting_seconds(std::string_view name,
+                                          const system::EnvironmentSnapshot& environment);
+
+// optml's own knobs as train uses them, read once from training_setting_rows().
+struct Settings {
+    std::chrono::milliseconds probe_timeout{};            // OPTML_PROBE_TIMEOUT
+    std::chrono::milliseconds host_resolution_timeout{};  // OPTML_HOST_RESOLUTION_TIMEOUT
+    std::chrono::milliseconds stop_timeout{};             // OPTML_STOP_TIMEOUT
+    std::chrono::milliseconds cleanup_timeout{};          // OPTML_CLEANUP_TIMEOUT
+    // MPI leader: how long every worker's sshd may take to accept connections.
+    std::chrono::milliseconds mpi_workers_timeout{};  // OPTML_MPI_WORKERS_TIMEOUT
+    // MPI worker: how long the leader may take to open its job status port.
+    std::chrono::milliseconds mpi_job_start_timeout{};  // OPTML_MPI_JOB_START_TIMEOUT
+    int mpi_status_port = 0;                            // OPTML_MPI_STATUS_PORT
+    // Command lines, split into words by the launchers (shlex rules): what runs torchrun, and
+    // what runs a parameter server (empty: the flavour's default bootstrap).
+    std::string torchrun;                  // OPTML_TORCHRUN
+    std::string parameter_server_command;  // OPTML_PARAMETER_SERVER_COMMAND
+    std::string parameter_server_flavour;  // OPTML_PARAMETER_SERVER: mxnet, tensorflow
+};
+
+// Checks every row of training_setting_rows() (a bad value fails the job before anything
+// starts, also for the variables read by s3/ and entry/) and returns train's knobs.
 Settings read_settings(const system::EnvironmentSnapshot& environment);
 
 }  // namespace optml::config

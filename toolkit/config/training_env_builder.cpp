@@ -15,7 +15,7 @@ namespace {
 
 // Hyperparameters the toolkit itself consumes; they are neither passed to the program nor
 // listed among the additional framework parameters.
-constexpr std::array<std::string_view, 8> kToolkitHyperparameters = {
+constexpr std::array<std::string_view, 9> kToolkitHyperparameters = {
     "sagemaker_program",
     "sagemaker_submit_directory",
     "sagemaker_enable_cloudwatch_metrics",
@@ -24,6 +24,7 @@ constexpr std::array<std::string_view, 8> kToolkitHyperparameters = {
     "sagemaker_job_name",
     "default_user_module_name",
     "_tuning_objective_metric",
+    "sagemaker_s3_output",
 };
 
 // Any of these switches on distribution for the current group when the job does not list
@@ -59,7 +60,36 @@ struct InstanceGroups {
     std::vector<std::pair<std::string, std::vector<std::string>>> hosts_by_group;  // config order
 };
 
-InstanceGroups read_instance_groups(const pyjson::Dict& resource_config) {
+std::string host_text(const std::string& host) {
+    return pyjson::repr(pyjson::Value(host));
+}
+
+// SageMaker writes each host once and the current host among them; a file that breaks this
+// would make the reference (and train) wait for, or launch on, hosts that are not the job's.
+void require_consistent_hosts(const std::vector<std::string>& hosts,
+                              const std::string& current_host) {
+    for (std::size_t i = 0; i < hosts.size(); ++i) {
+        if (hosts[i].empty()) {
+            throw_configuration_error(kResourceConfig, "hosts", "must not hold an empty host name");
+        }
+        if (std::find(hosts.begin(), hosts.begin() + static_cast<std::ptrdiff_t>(i), hosts[i]) !=
+            hosts.begin() + static_cast<std::ptrdiff_t>(i)) {
+            throw_configuration_error(kResourceConfig, "hosts",
+                                      "lists the host " + host_text(hosts[i]) + " twice");
+        }
+    }
+    if (current_host.empty()) {
+        throw_configuration_error(kResourceConfig, "current_host", "must not be empty");
+    }
+    if (std::find(hosts.begin(), hosts.end(), current_host) == hosts.end()) {
+        throw_configuration_error(
+            kResourceConfig, "current_host",
+            "names " + host_text(current_host) + ", which the key 'hosts' does not list");
+    }
+}
+
+InstanceGroups read_instance_groups(const pyjson::Dict& resource_config,
+                                    const std::vector<std::string>& all_hosts) {
     InstanceGroups groups;
     const pyjson::Value* configured = resource_config.find("instance_groups");
     if (configured == nullptr) return groups;
@@ -83,10 +113,19 @@ InstanceGroups read_instance_groups(const pyjson::Dict& resource_config) {
         }
         std::string group_name =
             require_string(*name, kResourceConfig, "instance_groups[].instance_group_name");
+        std::vector<std::string> group_hosts =
+            require_string_list(*hosts, kResourceConfig, "instance_groups[].hosts");
+        for (const std::string& host : group_hosts) {
+            if (std::find(all_hosts.begin(), all_hosts.end(), host) == all_hosts.end()) {
+                throw_configuration_error(kResourceConfig, "instance_groups[].hosts",
+                                          "of the group " + host_text(group_name) + " names " +
+                                              host_text(host) +
+                                              ", which the key 'hosts' does not list");
+            }
+        }
         groups.names.push_back(group_name);
         groups.by_name.set(group_name, group);
-        groups.hosts_by_group.emplace_back(
-            group_name, require_string_list(*hosts, kResourceConfig, "instance_groups[].hosts"));
+        groups.hosts_by_group.emplace_back(group_name, std::move(group_hosts));
     }
     return groups;
 }
@@ -159,6 +198,7 @@ TrainingEnv build_training_env(const Paths& paths, const ConfigDocuments& docume
         throw_configuration_error(kResourceConfig, "current_host", "is missing");
     }
     env.current_host = require_string(*current_host, kResourceConfig, "current_host");
+    require_consistent_hosts(env.hosts, env.current_host);
     env.current_instance_type =
         optional_string(resources, "current_instance_type", "local", kResourceConfig);
     env.current_instance_group =
@@ -227,15 +267,14 @@ TrainingEnv build_training_env(const Paths& paths, const ConfigDocuments& docume
     env.region = region_from(toolkit_parameters, environment);
     env.job_name = environment.get("TRAINING_JOB_NAME");
     env.framework_module = environment.get("SAGEMAKER_TRAINING_MODULE");
-    if (const pyjson::Value* s3_output =
-            env.additional_framework_parameters.find("sagemaker_s3_output")) {
+    if (const pyjson::Value* s3_output = toolkit_parameters.find("sagemaker_s3_output")) {
         if (!s3_output->is_none()) {
             env.s3_output = require_string(*s3_output, kHyperparameters, "sagemaker_s3_output");
         }
     }
     env.is_modelparallel_enabled = model_parallel_flag(environment);
 
-    InstanceGroups groups = read_instance_groups(resources);
+    InstanceGroups groups = read_instance_groups(resources, env.hosts);
     env.instance_groups = groups.names;
     env.instance_groups_dict = groups.by_name;
     for (const auto& [group_name, group_hosts] : groups.hosts_by_group) {

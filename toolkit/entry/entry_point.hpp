@@ -55,10 +55,15 @@ struct LaunchInputs {
 // Builds the plan from the code dir as it is now (after code acquisition). Throws
 // errors::Error(EntryPoint) when no entry point is named, the named file is missing or a
 // Python step has no interpreter, and
-// errors::Error(Configuration) for a malformed SAGEMAKER_TRAINING_MODULE.
+// errors::Error(Configuration) for a malformed SAGEMAKER_TRAINING_MODULE, or for a command
+// whose arguments and environment exceed what execve accepts (naming the largest variable or
+// argument, its size and the limit).
 LaunchPlan plan_launch(const LaunchInputs& inputs);
 
-// Gives a command entry point the 0755 mode the platform stores without (never 0777).
-void make_executable(const std::filesystem::path& file);
+// Gives a command entry point (file, inside code_dir) the 0755 mode the platform stores
+// without (never 0777). The file is resolved beneath code_dir and changed through its own
+// descriptor: a symbolic link inside the code dir is followed, one that leads out of it is
+// refused with errors::Error(EntryPoint), so nothing outside the code dir changes mode.
+void make_executable(const std::filesystem::path& code_dir, const std::filesystem::path& file);
 
 }  // namespace optml::entry

@@ -1,34 +1,12 @@
-#include <sys/stat.h>
+#include <algorithm>
 
-#include <cerrno>
-#include <cstring>
-
+#include "toolkit/bootstraps/bootstraps.hpp"
 #include "toolkit/entry/entry_point.hpp"
+#include "toolkit/process/exec_limits.hpp"
 
 namespace optml::entry {
 
 namespace {
-
-// Runs in the Python child for SAGEMAKER_TRAINING_MODULE: a module that cannot be imported
-// is reported by name instead of as a bare traceback.
-constexpr const char* kFrameworkBootstrap = R"(import importlib, sys
-module_name, function_name = sys.argv[1], sys.argv[2]
-del sys.argv[1:3]
-try:
-    module = importlib.import_module(module_name)
-except ModuleNotFoundError as error:
-    if error.name and (module_name == error.name or module_name.startswith(error.name + ".")):
-        sys.stderr.write("ImportModuleError: cannot import the framework module %r named by "
-                         "SAGEMAKER_TRAINING_MODULE: %s\n" % (module_name, error))
-        sys.exit(2)
-    raise
-function = getattr(module, function_name, None)
-if not callable(function):
-    sys.stderr.write("ImportModuleError: the framework module %r has no function %r "
-                     "(SAGEMAKER_TRAINING_MODULE)\n" % (module_name, function_name))
-    sys.exit(2)
-function()
-)";
 
 std::vector<std::string> pip_environment(const std::vector<std::string>& program_environment) {
     // Debian-style interpreters refuse pip installs into the system site (PEP 668); inside a
@@ -85,21 +63,52 @@ std::pair<std::string, std::string> split_framework_module(const std::string& sp
     return {specification.substr(0, colon), specification.substr(colon + 1)};
 }
 
-}  // namespace
-
-void make_executable(const std::filesystem::path& file) {
-    if (::chmod(file.c_str(), 0755) != 0) {
-        struct stat status {};
-        bool already_executable = ::stat(file.c_str(), &status) == 0 && (status.st_mode & S_IXUSR);
-        if (!already_executable) {
-            throw errors::Error(errors::ErrorKind::EntryPoint,
-                                "The entry point " + file.string() +
-                                    " cannot be made executable: " + std::strerror(errno) + ".");
-        }
-    }
+// A hyperparameter's name in a message: names are not secret, but one may be huge.
+std::string short_name(const std::string& option) {
+    std::string name = option.substr(option.find_first_not_of('-') == std::string::npos
+                                         ? option.size()
+                                         : option.find_first_not_of('-'));
+    constexpr std::size_t kShown = 64;
+    if (name.size() > kShown) name = name.substr(0, kShown) + "...";
+    return "'" + name + "'";
 }
 
-LaunchPlan plan_launch(const LaunchInputs& inputs) {
+// Refuses, before anything starts, a command execve would fail with E2BIG, naming what is too
+// large: the kernel's "Argument list too long" names nothing.
+void require_startable(const process::Command& command, const LaunchInputs& inputs,
+                       const process::ExecLimits& limits) {
+    const std::size_t first_job_argument =
+        command.argv.size() >= inputs.arguments.size() &&
+                std::equal(inputs.arguments.rbegin(), inputs.arguments.rend(),
+                           command.argv.rbegin())
+            ? command.argv.size() - inputs.arguments.size()
+            : command.argv.size();
+    auto argument_name = [&](std::size_t index) -> std::string {
+        if (index < first_job_argument || inputs.arguments.empty()) return "";
+        const std::size_t position = index - first_job_argument;
+        if (position % 2 == 0) return "the name of a hyperparameter";
+        return "the value of the hyperparameter " + short_name(inputs.arguments[position - 1]);
+    };
+    auto problem = process::exec_size_problem(command, limits, argument_name);
+    if (!problem) return;
+    // The SM_* variables repeat every hyperparameter, so the largest one is worth naming too.
+    std::size_t largest_value = 0;
+    std::string largest_name;
+    for (std::size_t i = 1; i < inputs.arguments.size(); i += 2) {
+        if (inputs.arguments[i].size() > largest_value) {
+            largest_value = inputs.arguments[i].size();
+            largest_name = short_name(inputs.arguments[i - 1]);
+        }
+    }
+    if (largest_value > 0) {
+        *problem += "; the largest hyperparameter is " + largest_name + " (" +
+                    std::to_string(largest_value) + " bytes)";
+    }
+    throw errors::Error(errors::ErrorKind::Configuration,
+                        *problem + "; pass large values in a file (a channel or the code dir).");
+}
+
+LaunchPlan build_plan(const LaunchInputs& inputs) {
     const config::TrainingEnv& env = inputs.env;
     LaunchPlan plan;
     std::error_code ignored;
@@ -115,8 +124,9 @@ LaunchPlan plan_launch(const LaunchInputs& inputs) {
     if (env.framework_module) {
         auto [module_name, function_name] = split_framework_module(*env.framework_module);
         plan.kind = EntryPointKind::FrameworkModule;
-        plan.program =
-            python_command(inputs, {"-c", kFrameworkBootstrap, module_name, function_name}, false);
+        plan.program = python_command(
+            inputs, {"-c", std::string(bootstraps::framework_module()), module_name, function_name},
+            false);
         return plan;
     }
 
@@ -162,6 +172,18 @@ LaunchPlan plan_launch(const LaunchInputs& inputs) {
             break;
         }
     }
+    return plan;
+}
+
+}  // namespace
+
+LaunchPlan plan_launch(const LaunchInputs& inputs) {
+    LaunchPlan plan = build_plan(inputs);
+    const process::ExecLimits limits = process::current_exec_limits();
+    for (const PreparationStep& step : plan.preparation) {
+        require_startable(step.command, inputs, limits);
+    }
+    require_startable(plan.program, inputs, limits);
     return plan;
 }
 

@@ -1,3 +1,4 @@
+#include "toolkit/config/settings.hpp"
 #include "toolkit/entry/entry_point.hpp"
 #include "toolkit/system/executable_search.hpp"
 
@@ -5,7 +6,8 @@ namespace optml::entry {
 
 std::filesystem::path resolve_python(const system::EnvironmentSnapshot& environment) {
     const std::string path = environment.get_or("PATH", "");
-    if (auto configured = environment.get("OPTML_PYTHON"); configured && !configured->empty()) {
+    if (auto configured = config::setting_text(config::setting_row("OPTML_PYTHON"), environment);
+        configured && !configured->empty()) {
         if (auto found = system::find_executable(*configured, path)) return *found;
         throw errors::Error(errors::ErrorKind::EntryPoint,
                             "OPTML_PYTHON names '" + *configured +

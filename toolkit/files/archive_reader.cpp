@@ -11,6 +11,7 @@
 
 #include "toolkit/errors/error.hpp"
 #include "toolkit/files/display.hpp"
+#include "toolkit/files/stop_check.hpp"
 
 namespace optml::files::detail {
 
@@ -46,7 +47,8 @@ ArchiveFile::~ArchiveFile() {
     ::close(descriptor_);
 }
 
-ArchiveReader::ArchiveReader(const ArchiveFile& file) : file_(file), archive_(archive_read_new()) {
+ArchiveReader::ArchiveReader(const ArchiveFile& file)
+    : file_(file), archive_(archive_read_new()), block_(kReadBlockSize) {
     if (archive_ == nullptr) fail_with(file_.name(), "out of memory");
     archive_read_support_filter_gzip(archive_);
     archive_read_support_format_tar(archive_);
@@ -55,17 +57,47 @@ ArchiveReader::ArchiveReader(const ArchiveFile& file) : file_(file), archive_(ar
         archive_read_free(archive_);
         fail_to_open(file_.name(), problem);
     }
-    if (archive_read_open_fd(archive_, file_.descriptor(), kReadBlockSize) != ARCHIVE_OK) {
+    // Our own callbacks instead of archive_read_open_fd: every block read (also while
+    // libarchive skips or inflates an entry nobody asked for) is a point to honour a stop.
+    if (archive_read_open2(archive_, this, nullptr, read_block, skip_bytes, nullptr) !=
+        ARCHIVE_OK) {
         const std::string problem = archive_error_string(archive_) != nullptr
                                         ? archive_error_string(archive_)
                                         : "it is not a tar archive";
         archive_read_free(archive_);
+        stop_if_requested("extracting the code archive");
         fail_with(file_.name(), problem);
     }
 }
 
 ArchiveReader::~ArchiveReader() {
     archive_read_free(archive_);
+}
+
+ssize_t ArchiveReader::read_block(archive* handle, void* reader, const void** block) {
+    auto* self = static_cast<ArchiveReader*>(reader);
+    if (stop_pending()) {
+        archive_set_error(handle, ECANCELED, "stopped");
+        return -1;
+    }
+    ssize_t got = 0;
+    do {
+        got = ::read(self->file_.descriptor(), self->block_.data(), self->block_.size());
+    } while (got < 0 && errno == EINTR);
+    if (got < 0) {
+        archive_set_error(handle, errno, "%s", std::strerror(errno));
+        return -1;
+    }
+    *block = self->block_.data();
+    return got;
+}
+
+std::int64_t ArchiveReader::skip_bytes(archive*, void* reader, std::int64_t wanted) {
+    auto* self = static_cast<ArchiveReader*>(reader);
+    // 0 makes libarchive read through instead, and read_block notices the stop.
+    if (stop_pending() || wanted <= 0) return 0;
+    if (::lseek(self->file_.descriptor(), wanted, SEEK_CUR) < 0) return 0;
+    return wanted;
 }
 
 archive_entry* ArchiveReader::next() {
@@ -79,6 +111,7 @@ archive_entry* ArchiveReader::next() {
 }
 
 void ArchiveReader::fail(const std::string& context) const {
+    stop_if_requested("extracting the code archive");
     const char* message = archive_error_string(archive_);
     std::string problem = message != nullptr ? message : "it is damaged or not a tar archive";
     while (!problem.empty() && (problem.back() == '.' || problem.back() == '\n'))

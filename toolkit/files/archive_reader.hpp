@@ -1,7 +1,11 @@
 #pragma once
 
+#include <sys/types.h>
+
+#include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 struct archive;
 struct archive_entry;
@@ -39,11 +43,17 @@ class ArchiveReader {
     // The next header, or nullptr at the end; valid until the next call.
     archive_entry* next();
     archive* handle() { return archive_; }
+    // Throws errors::StopRequested when a stop made libarchive fail, otherwise
+    // errors::Error(CodeAcquisition) with libarchive's reason.
     [[noreturn]] void fail(const std::string& context) const;
 
   private:
+    static ssize_t read_block(archive* handle, void* reader, const void** block);
+    static std::int64_t skip_bytes(archive* handle, void* reader, std::int64_t wanted);
+
     const ArchiveFile& file_;
     archive* archive_;
+    std::vector<char> block_;
 };
 
 }  // namespace optml::files::detail

@@ -1,8 +1,6 @@
 #include "toolkit/files/code_acquisition.hpp"
 
-#include <stdlib.h>
-#include <unistd.h>
-
+#include <memory>
 #include <string_view>
 #include <system_error>
 
@@ -10,8 +8,11 @@
 #include "toolkit/files/directory_cleanup.hpp"
 #include "toolkit/files/display.hpp"
 #include "toolkit/files/safe_extract.hpp"
+#include "toolkit/files/stop_check.hpp"
 #include "toolkit/files/tree_copy.hpp"
 #include "toolkit/s3/client.hpp"
+#include "toolkit/system/temporary_path.hpp"
+#include "toolkit/system/uri_redaction.hpp"
 
 namespace optml::files {
 
@@ -24,7 +25,7 @@ namespace {
 }
 
 std::string submit_name(std::string_view submit_directory) {
-    return "sagemaker_submit_directory " + detail::quote_name(submit_directory);
+    return "sagemaker_submit_directory " + detail::quote_name(system::redact_uri(submit_directory));
 }
 
 bool prepare_code_dir(const fs::path& code_dir) {
@@ -62,28 +63,14 @@ void fill_or_leave_empty(const fs::path& code_dir, Fill fill) {
 
 // The archive is downloaded whole before anything is extracted: extraction checks every
 // entry first, and a broken download must never leave half a tree in the code dir.
-class TemporaryArchive {
-  public:
-    TemporaryArchive() {
-        std::string pattern = (fs::temp_directory_path() / "optml-code-XXXXXX.tar.gz").string();
-        const int fd = ::mkstemps(pattern.data(), 7);
-        if (fd < 0)
-            fail("Cannot create a temporary file to download the code into: " +
-                 std::generic_category().message(errno) + ".");
-        ::close(fd);
-        path_ = pattern;
+system::TemporaryFile temporary_archive() {
+    try {
+        return system::TemporaryFile("optml-code-", ".tar.gz");
+    } catch (const std::system_error& error) {
+        fail("Cannot create a temporary file to download the code into: " + error.code().message() +
+             ".");
     }
-    TemporaryArchive(const TemporaryArchive&) = delete;
-    TemporaryArchive& operator=(const TemporaryArchive&) = delete;
-    ~TemporaryArchive() {
-        std::error_code ignored;
-        fs::remove(path_, ignored);
-    }
-    const fs::path& path() const { return path_; }
-
-  private:
-    fs::path path_;
-};
+}
 
 void download_and_extract(const std::string& uri, const fs::path& code_dir,
                           const system::EnvironmentSnapshot& environment) {
@@ -91,12 +78,19 @@ void download_and_extract(const std::string& uri, const fs::path& code_dir,
     if (!object || object->key.empty() || object->key.ends_with('/')) {
         fail(submit_name(uri) + " is not an S3 object URI of the form s3://bucket/key.tar.gz.");
     }
-    const TemporaryArchive archive;
+    const system::TemporaryFile archive = temporary_archive();
+    s3::ClientOptions options = s3::client_options_from_environment(environment);
+    // A stop request aborts the transfer within a second, also while the server stalls.
+    options.cancel = detail::stop_pending;
     try {
-        s3::Client::from_environment(environment).download(*object, archive.path());
+        s3::Client(std::move(options), std::make_shared<s3::CredentialsProvider>(environment))
+            .download(*object, archive.path());
     } catch (const s3::S3Error& error) {
-        fail(submit_name(uri) + ": train cannot download from " + uri + ". " + error.what());
+        detail::stop_if_requested("downloading the code from " + system::redact_uri(uri));
+        fail(submit_name(uri) + ": train cannot download from " + system::redact_uri(uri) + ". " +
+             error.what());
     }
+    detail::stop_if_requested("downloading the code from " + system::redact_uri(uri));
     extract_archive_safely(archive.path(), code_dir);
 }
 

@@ -3,11 +3,13 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <cstring>
 #include <utility>
 
 #include "toolkit/errors/error.hpp"
 #include "toolkit/files/archive_reader.hpp"
 #include "toolkit/files/display.hpp"
+#include "toolkit/files/stop_check.hpp"
 
 namespace optml::files::detail {
 
@@ -51,7 +53,13 @@ void DiskWriter::write(archive_entry* entry, ArchiveReader& reader, const std::s
         const int status = archive_read_data_block(reader.handle(), &block, &size, &offset);
         if (status == ARCHIVE_EOF) break;
         if (status < ARCHIVE_WARN) reader.fail("entry " + quote_name(entry_name));
-        if (archive_write_data_block(archive_, block, size, offset) < ARCHIVE_WARN) {
+        // A block inflates to far more than it reads (a highly compressed file): ask here too.
+        if (stop_pending()) stop_if_requested("extracting the code archive");
+        // libarchive reports a failed write() (disk full, EFBIG past RLIMIT_FSIZE, EIO) as a
+        // mere ARCHIVE_WARN; the data did not reach the disk, so it fails the extraction.
+        // Warnings without an OS error (data for an entry that has none) stay harmless.
+        const la_ssize_t written = archive_write_data_block(archive_, block, size, offset);
+        if (written < ARCHIVE_WARN || (written < ARCHIVE_OK && archive_errno(archive_) != 0)) {
             fail(entry_name);
         }
     }
@@ -66,6 +74,11 @@ void DiskWriter::fail(const std::string& entry_name) const {
     const char* message = archive_error_string(archive_);
     std::string problem = message != nullptr ? message : "unknown error";
     while (!problem.empty() && problem.back() == '.') problem.pop_back();
+    // "Write failed" alone would hide the reason (a full disk, the file size limit).
+    if (const int error_number = archive_errno(archive_); error_number > 0) {
+        const std::string reason = std::strerror(error_number);
+        if (problem.find(reason) == std::string::npos) problem += ": " + reason;
+    }
     const std::string what =
         entry_name.empty() ? "archive " : "entry " + quote_name(entry_name) + " of archive ";
     throw errors::Error(

@@ -12,6 +12,7 @@
 #include "toolkit/files/disk_writer.hpp"
 #include "toolkit/files/display.hpp"
 #include "toolkit/files/entry_policy.hpp"
+#include "toolkit/files/stop_check.hpp"
 
 namespace optml::files {
 
@@ -114,6 +115,7 @@ void write_entries(const detail::ArchiveFile& file, const fs::path& root,
     detail::ArchiveReader reader(file);
     detail::DiskWriter writer(file.name());
     for (const CheckedEntry& expected : checked) {
+        if (detail::stop_pending()) detail::stop_if_requested("extracting the code archive");
         archive_entry* entry = reader.next();
         if (entry == nullptr) archive_changed(file.name());
         const EntryType type = entry_type(entry);

@@ -1,7 +1,9 @@
+#include <signal.h>
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/process.hpp>
+#include <boost/process/extend.hpp>
 #include <future>
 #include <optional>
 #include <string>
@@ -26,6 +28,15 @@ struct Probe {
     std::optional<bp::child> child;
     std::optional<int> exit_code;  // set by the io_context once the tool has exited
 };
+
+// Runs in the forked child before exec: train ignores SIGPIPE and blocks the stop signals
+// for itself, and exec would hand both to the tool.
+void restore_default_signals() {
+    ::signal(SIGPIPE, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+}
 
 }  // namespace
 
@@ -55,6 +66,7 @@ HardwareCounts probe_hardware(const system::EnvironmentSnapshot& environment,
             probe.child.emplace(executable->string(), bp::args(probe.arguments),
                                 bp::std_in<bp::null, bp::std_out> probe.output,
                                 bp::std_err > bp::null, context,
+                                bp::extend::on_exec_setup([](auto&) { restore_default_signals(); }),
                                 bp::on_exit([&probe](int code, const std::error_code& failure) {
                                     if (!failure) probe.exit_code = code;
                                 }));

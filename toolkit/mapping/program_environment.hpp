@@ -19,7 +19,9 @@ std::vector<std::string> to_cmd_args(const pyjson::Dict& hyperparameters);
 // SM_TRAINING_ENV: every property of the reference's Environment.
 pyjson::Value training_env_document(const config::TrainingEnv& env);
 
-// Every SM_* variable the reference exports, in its order (a later name that collides after
+// Every SM_* variable the reference exports, in its order, each under the reference's presence
+// rule (SM_TOPOLOGY only for a true topology; one SM_CHANNEL_* per channel, SM_HP_* per
+// hyperparameter) (a later name that collides after
 // upper-casing wins, as in the reference's dict). Strings as they are, None as "", anything
 // else as byte-exact JSON.
 Variables sm_variables(const config::TrainingEnv& env);

@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include "toolkit/config/python_values.hpp"
 #include "toolkit/errors/error.hpp"
 #include "toolkit/mapping/program_environment.hpp"
 #include "toolkit/pyjson/python_text.hpp"
@@ -86,6 +87,9 @@ Variables sm_variables(const config::TrainingEnv& env) {
     list.add("training_env", training_env_document(env));
     list.add("user_args", pyjson::Value(std::move(user_args)));
     list.add("output_intermediate_dir", paths.output_intermediate.string());
+    // Present only when resourceconfig.json holds a topology that Python finds true (GB200
+    // Ultraservers); SM_TRAINING_ENV carries it either way.
+    if (config::is_truthy(env.topology)) list.add("topology", env.topology);
     for (const std::string& channel : env.channels) {
         list.add("channel_" + channel, paths.channel_dir(channel));
     }

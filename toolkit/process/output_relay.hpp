@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "toolkit/process/line_filter.hpp"
+#include "toolkit/process/pipe.hpp"
 #include "toolkit/process/tail_buffer.hpp"
-#include "toolkit/process/unique_fd.hpp"
 
 // Internal to toolkit/process: copies a pipe from the program to one of train's descriptors.
 namespace optml::process {

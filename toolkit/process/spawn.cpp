@@ -7,8 +7,8 @@
 #include <cerrno>
 
 #include "toolkit/process/os_error.hpp"
+#include "toolkit/process/pipe.hpp"
 #include "toolkit/process/signal_set.hpp"
-#include "toolkit/process/unique_fd.hpp"
 
 namespace optml::process {
 
@@ -111,6 +111,12 @@ std::string describe(const ChildReport& report, const ExecPlan& plan) {
         case FailedStep::Chdir:
             return "cannot change directory to " + std::string(plan.cwd()) + ": " + reason;
         case FailedStep::Exec:
+            if (report.error_number == E2BIG) {
+                // Checked before the plan runs (exec_limits.hpp); this is the kernel's last word.
+                return reason +
+                       ": its arguments and environment exceed what Linux accepts "
+                       "for one program";
+            }
             return reason;
         case FailedStep::ShellFallback:
             return "cannot run it with /bin/sh: " + reason;

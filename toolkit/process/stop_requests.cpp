@@ -3,6 +3,8 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <cerrno>
+
 #include "toolkit/process/os_error.hpp"
 #include "toolkit/process/signal_set.hpp"
 
@@ -40,6 +42,24 @@ std::optional<int> take_stop_request() {
 
 std::optional<int> wait_for_stop_request(std::chrono::milliseconds timeout) {
     return next_stop_request(timeout);
+}
+
+bool stop_request_pending() {
+    sigset_t pending;
+    if (sigpending(&pending) != 0) return false;
+    for (const int signal_number : forwarded_signals) {
+        if (is_stop_signal(signal_number) && sigismember(&pending, signal_number) == 1) return true;
+    }
+    return false;
+}
+
+void report_file_size_limit_as_error() {
+    struct sigaction ignore = {};
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    if (sigaction(SIGXFSZ, &ignore, nullptr) != 0) {
+        throw_supervision_error("cannot ignore SIGXFSZ", errno);
+    }
 }
 
 }  // namespace optml::process

@@ -21,4 +21,14 @@ std::optional<int> take_stop_request();
 // Waits up to `timeout` for a stop request: a pause that still reacts to a stop at once.
 std::optional<int> wait_for_stop_request(std::chrono::milliseconds timeout);
 
+// Whether a SIGTERM or SIGINT is pending, leaving it pending: one cheap system call, for
+// loops that cannot stop right where they are (inside libarchive, inside a libcurl
+// callback) and take the request with take_stop_request once they are back out.
+bool stop_request_pending();
+
+// A write past RLIMIT_FSIZE would kill train with SIGXFSZ before it reports anything; with
+// SIGXFSZ ignored the write fails with EFBIG instead, and that error is reported like any
+// other. Programs still start with the default disposition (spawn resets it before exec).
+void report_file_size_limit_as_error();
+
 }  // namespace optml::process

@@ -22,9 +22,9 @@
 #include "toolkit/process/oom_counter.hpp"
 #include "toolkit/process/os_error.hpp"
 #include "toolkit/process/output_relay.hpp"
+#include "toolkit/process/pipe.hpp"
 #include "toolkit/process/signal_set.hpp"
 #include "toolkit/process/spawn.hpp"
-#include "toolkit/process/unique_fd.hpp"
 
 namespace optml::process {
 

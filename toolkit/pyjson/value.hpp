@@ -27,8 +27,9 @@ class Dict {
   public:
     const Value* find(std::string_view key) const;
     void set(std::string key, Value value);
-    bool empty() const { return items_.empty(); }
-    std::size_t size() const { return items_.size(); }
+    // Defined after Value: their bodies need the complete type (clang checks at once).
+    bool empty() const;
+    std::size_t size() const;
     auto begin() const { return items_.begin(); }
     auto end() const { return items_.end(); }
 
@@ -93,5 +94,12 @@ class Value {
   private:
     Storage storage_;
 };
+
+inline bool Dict::empty() const {
+    return items_.empty();
+}
+inline std::size_t Dict::size() const {
+    return items_.size();
+}
 
 }  // namespace optml::pyjson

@@ -1,38 +1,12 @@
 #include <string>
 #include <vector>
 
+#include "toolkit/reporting/valid_utf8.hpp"
 #include "toolkit/reporting/verdict.hpp"
 
 namespace optml::reporting {
 
 namespace {
-
-// Replaces every byte sequence that is not UTF-8 with U+FFFD.
-std::string valid_utf8(std::string_view bytes) {
-    std::string text;
-    text.reserve(bytes.size());
-    std::size_t i = 0;
-    while (i < bytes.size()) {
-        unsigned char lead = static_cast<unsigned char>(bytes[i]);
-        std::size_t length = lead < 0x80           ? 1
-                             : (lead >> 5) == 0x6  ? 2
-                             : (lead >> 4) == 0xE  ? 3
-                             : (lead >> 3) == 0x1E ? 4
-                                                   : 0;
-        bool valid = length != 0 && i + length <= bytes.size();
-        for (std::size_t k = 1; valid && k < length; ++k) {
-            valid = (static_cast<unsigned char>(bytes[i + k]) & 0xC0) == 0x80;
-        }
-        if (valid) {
-            text.append(bytes.substr(i, length));
-            i += length;
-        } else {
-            text += "\xEF\xBF\xBD";
-            ++i;
-        }
-    }
-    return text;
-}
 
 std::vector<std::string> split_lines(const std::string& text) {
     std::vector<std::string> lines;

@@ -3,6 +3,7 @@
 #include <csignal>
 
 #include "toolkit/process/signal_name.hpp"
+#include "toolkit/reporting/valid_utf8.hpp"
 
 namespace optml::reporting {
 
@@ -53,8 +54,10 @@ std::string how_it_ended(const process::Outcome& outcome) {
 }
 
 // `summary`, when given, is the line right after the class name: where to look first.
+// `error_text` is what the ErrorMessage is drawn from: the program's stderr tail unless a
+// runner read something better.
 std::string process_failure_text(std::string_view class_name, const process::Outcome& outcome,
-                                 std::string_view summary) {
+                                 std::string_view summary, std::string_view error_text) {
     std::string header = std::string(class_name) + ":\n";
     if (!summary.empty()) {
         // A one-line text comes back as valid UTF-8, cut at a character boundary.
@@ -64,7 +67,7 @@ std::string process_failure_text(std::string_view class_name, const process::Out
     std::string ending = how_it_ended(outcome);
     std::size_t used = header.size() + ending.size() + 2;
     std::size_t budget = used < kFailureReasonShown ? kFailureReasonShown - used : 0;
-    std::string message = error_message_from_stderr(outcome.stderr_tail, budget);
+    std::string message = error_message_from_stderr(error_text, budget);
     std::string body = ending;
     if (!ending.empty() && !message.empty()) body += "\n";
     body += message;
@@ -82,25 +85,35 @@ Verdict verdict_for_error(const errors::Error& error) {
     if (const auto* stop = dynamic_cast<const errors::StopRequested*>(&error)) {
         exit_code = 128 + stop->signal_number();
     }
-    return Verdict{exit_code, std::string(errors::kind_name(error.kind())) + ":\n" + error.what()};
+    // Messages may quote file names and other bytes from outside: the file must be UTF-8.
+    return Verdict{exit_code,
+                   std::string(errors::kind_name(error.kind())) + ":\n" + valid_utf8(error.what())};
 }
 
 Verdict verdict_for_program(const process::Outcome& outcome, std::string_view summary) {
+    return verdict_for_program(outcome, FailureDetail{std::string(summary), std::nullopt});
+}
+
+Verdict verdict_for_program(const process::Outcome& outcome, const FailureDetail& detail) {
+    const std::string_view error_text =
+        detail.error_text ? std::string_view(*detail.error_text) : outcome.stderr_tail;
     // A stopped job is reported as stopped even when the program exited 0 on SIGTERM; the
     // exit code stays the program's own.
     if (outcome.forwarded_stop_signal) {
-        return Verdict{outcome.exit_code(), process_failure_text("Stopped", outcome, summary)};
+        return Verdict{outcome.exit_code(),
+                       process_failure_text("Stopped", outcome, detail.summary, error_text)};
     }
     if (outcome.succeeded()) return success();
-    return Verdict{outcome.exit_code(),
-                   process_failure_text("ExecuteUserScriptError", outcome, summary)};
+    return Verdict{outcome.exit_code(), process_failure_text("ExecuteUserScriptError", outcome,
+                                                             detail.summary, error_text)};
 }
 
 Verdict verdict_for_preparation(const process::Outcome& outcome, errors::ErrorKind kind,
                                 std::string_view description) {
     // Name the step right after the class so the reason says what failed.
-    return Verdict{exit_code_for(kind), process_failure_text(errors::kind_name(kind), outcome,
-                                                             std::string(description) + " failed")};
+    return Verdict{exit_code_for(kind),
+                   process_failure_text(errors::kind_name(kind), outcome,
+                                        std::string(description) + " failed", outcome.stderr_tail)};
 }
 
 }  // namespace optml::reporting

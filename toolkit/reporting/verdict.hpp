@@ -29,13 +29,25 @@ Verdict verdict_for_error(const errors::Error& error);
 // to look; it is made valid UTF-8 and cut to half of the 1024 characters FailureReason shows.
 Verdict verdict_for_program(const process::Outcome& outcome, std::string_view summary = {});
 
+// What a runner read from its program's output, handed to reporting explicitly instead of
+// rewriting the program's stderr tail: the `summary` above, and the text the ErrorMessage is
+// drawn from (a failed rank's own traceback, or mpirun's output without its tags); nullopt
+// draws it from the program's stderr tail as usual.
+struct FailureDetail {
+    std::string summary;
+    std::optional<std::string> error_text;
+};
+Verdict verdict_for_program(const process::Outcome& outcome, const FailureDetail& detail);
+
 // A step before the program (pip) failed: its error kind, exit code and pip's complaint.
 Verdict verdict_for_preparation(const process::Outcome& outcome, errors::ErrorKind kind,
                                 std::string_view description);
 
 // Writes output/success or output/failure under output_dir (created when missing). A
 // failure file that already exists, e.g. written by the program itself, is kept as it is.
-// Returns false (after logging) when the file cannot be written.
+// output_dir itself and the status files are never followed when they are links, and no
+// temporary file stays behind. Returns false (after logging why) when the file cannot be
+// written: output_dir a link or a file, a folder in the file's place, a read-only or full disk.
 bool publish(const std::filesystem::path& output_dir, const Verdict& verdict);
 
 // The ErrorMessage body from a stderr tail, at most `budget` characters: for a Python

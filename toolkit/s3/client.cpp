@@ -14,27 +14,15 @@
 #include "toolkit/s3/progress.hpp"
 #include "toolkit/s3/request.hpp"
 #include "toolkit/s3/retry.hpp"
+#include "toolkit/system/unique_fd.hpp"
 
 namespace optml::s3 {
 
 using detail::S3Request;
 using detail::S3Response;
+using system::UniqueFd;
 
 namespace {
-
-class UniqueFd {
-  public:
-    explicit UniqueFd(int fd) : fd_(fd) {}
-    UniqueFd(const UniqueFd&) = delete;
-    UniqueFd& operator=(const UniqueFd&) = delete;
-    ~UniqueFd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    int get() const { return fd_; }
-
-  private:
-    int fd_;
-};
 
 // Writes a download at the offset its response covers: from 0 for a 200, from where the
 // previous attempt stopped for a 206 answering our Range.
@@ -197,6 +185,10 @@ void Client::download(const ObjectRef& object, const std::filesystem::path& dest
         throw S3Error("Downloading " + object.uri() + " stopped at " +
                       std::to_string(sink.position()) + " of " + std::to_string(*total) +
                       " bytes (after " + std::to_string(attempts) + " attempts).");
+    }
+    if (!fd.close()) {
+        throw S3Error("Cannot write " + destination.string() + " while downloading " +
+                      object.uri() + ": " + std::strerror(errno) + ".");
     }
     if (progress) progress->finished();
 }

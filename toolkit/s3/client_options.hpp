@@ -1,8 +1,8 @@
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,10 +30,12 @@ struct ClientOptions {
     std::uint64_t progress_min_bytes = 32ull << 20;  // smaller transfers log no progress
     std::chrono::milliseconds progress_interval{std::chrono::seconds(10)};
 
-    // When set and true, transfers stop within a second and are not retried: lets the owner
-    // of a background uploader keep its deadline.
-    std::shared_ptr<const std::atomic<bool>> cancel;
-    bool cancelled() const { return cancel && cancel->load(); }
+    // When set and answering true, transfers stop within a second (libcurl asks at least
+    // once a second, also while a server stalls) and are not retried: lets the owner of a
+    // background uploader keep its deadline, and train honour a stop request mid-download.
+    // Called often, from the transferring thread: it must be cheap and thread-safe.
+    std::function<bool()> cancel;
+    bool cancelled() const { return cancel && cancel(); }
 };
 
 // Region from SAGEMAKER_REGION, AWS_REGION, AWS_DEFAULT_REGION (first set wins, else

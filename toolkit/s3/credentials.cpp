@@ -9,6 +9,7 @@
 #include "toolkit/pyjson/value.hpp"
 #include "toolkit/s3/s3_error.hpp"
 #include "toolkit/s3/small_request.hpp"
+#include "toolkit/system/uri_redaction.hpp"
 
 namespace optml::s3 {
 
@@ -59,7 +60,7 @@ detail::SmallResponse fetch(detail::SmallRequest request, const std::string& sou
         if (response.status != 0 && response.status < 500) return response;
     }
     if (response.status == 0) {
-        throw S3Error("The " + source + " at " + request.url +
+        throw S3Error("The " + source + " at " + system::redact_uri(request.url) +
                       " did not answer: " + response.error + ".");
     }
     return response;

@@ -18,8 +18,11 @@ struct ParsedEndpoint {
 ParsedEndpoint parse_endpoint(const std::string& endpoint) {
     const std::size_t separator = endpoint.find("://");
     if (separator == std::string::npos) {
-        throw S3Error("S3_ENDPOINT_URL must look like http://host:port or https://host, not " +
-                      endpoint + ".");
+        // Not echoed: without a scheme the value cannot be redacted as a URI, and it may
+        // be credentials pasted into the wrong variable.
+        throw S3Error(
+            "S3_ENDPOINT_URL must look like http://host:port or https://host; its value has no "
+            "scheme://.");
     }
     ParsedEndpoint parsed;
     parsed.scheme = endpoint.substr(0, separator);

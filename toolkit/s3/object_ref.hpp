@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "toolkit/system/uri_redaction.hpp"
+
 namespace optml::s3 {
 
 // One S3 object (or, with an empty or '/'-ended key, a prefix).
@@ -11,7 +13,9 @@ struct ObjectRef {
     std::string bucket;
     std::string key;
 
-    std::string uri() const { return "s3://" + bucket + "/" + key; }
+    // For logs and errors: a bucket written with userinfo ("s3://user:secret@bucket") shows
+    // as "***@bucket".
+    std::string uri() const { return system::redact_uri("s3://" + bucket + "/" + key); }
     // key + "/" + relative, without doubling the slash: prefixes are written either way.
     ObjectRef child(std::string_view relative) const;
 };

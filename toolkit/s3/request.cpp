@@ -88,7 +88,8 @@ size_t on_write(char* data, size_t size, size_t count, void* user) {
         }
         if (!state->request->sink->write(data, bytes)) {
             state->response->local_io_failed = true;
-            state->response->local_error = std::strerror(errno);
+            state->response->local_error =
+                std::string("cannot write the data to disk (") + std::strerror(errno) + ")";
             return 0;
         }
         if (state->request->on_bytes) state->request->on_bytes(bytes);

@@ -22,7 +22,7 @@ void write_all(int fd, std::string_view text) {
     }
 }
 
-LineRelay::LineRelay(boost::asio::io_context& io, process::UniqueFd read_end, std::string tag,
+LineRelay::LineRelay(boost::asio::io_context& io, system::UniqueFd read_end, std::string tag,
                      int out_fd)
     : pipe_(io, read_end.release()), prefix_("[" + tag + "] "), out_fd_(out_fd) {}
 

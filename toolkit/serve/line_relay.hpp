@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "toolkit/process/unique_fd.hpp"
+#include "toolkit/system/unique_fd.hpp"
 
 namespace optml::serve {
 
@@ -14,7 +14,7 @@ namespace optml::serve {
 // A line longer than 64 KiB goes out in pieces; a last line without newline is flushed at EOF.
 class LineRelay : public std::enable_shared_from_this<LineRelay> {
   public:
-    LineRelay(boost::asio::io_context& io, process::UniqueFd read_end, std::string tag, int out_fd);
+    LineRelay(boost::asio::io_context& io, system::UniqueFd read_end, std::string tag, int out_fd);
     void start();
     void close();
     bool finished() const { return finished_; }

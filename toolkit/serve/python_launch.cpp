@@ -4,6 +4,7 @@
 
 #include "toolkit/errors/error.hpp"
 #include "toolkit/process/command.hpp"
+#include "toolkit/process/pipe.hpp"
 #include "toolkit/process/spawn.hpp"
 
 namespace optml::serve {
@@ -61,7 +62,7 @@ StartedPython start_python(const LaunchContext& context, Role role, int worker_i
     process::SocketPair connection = process::make_socket_pair();
     process::Pipe out = process::make_pipe();
     process::Pipe err = process::make_pipe();
-    process::UniqueFd null_input = process::open_null_input();
+    system::UniqueFd null_input = process::open_null_input();
     const process::ExecPlan plan(command);
     const std::array<int, 1> extra{connection.second.get()};
     process::ChildFds fds;

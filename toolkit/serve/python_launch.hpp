@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "toolkit/process/unique_fd.hpp"
+#include "toolkit/system/unique_fd.hpp"
 #include "toolkit/system/environment.hpp"
 
 // Starting the Python side: `<python> -m optml_toolkit.serving.worker` with fd 3 connected
@@ -42,9 +42,9 @@ std::optional<std::filesystem::path> find_package_dir(
 // A direct child: the front end's connection, the pipes of its stdout and stderr.
 struct StartedPython {
     pid_t pid = -1;
-    process::UniqueFd connection;
-    process::UniqueFd stdout_read;
-    process::UniqueFd stderr_read;
+    system::UniqueFd connection;
+    system::UniqueFd stdout_read;
+    system::UniqueFd stderr_read;
 };
 
 // Spawns a process group leader with stdin /dev/null. Throws errors::Error(Supervision)
@@ -54,12 +54,12 @@ StartedPython start_python(const LaunchContext& context, Role role, int worker_i
 // What a forked worker needs from the front end (sent to the loader): the worker's end of
 // the connection and the write ends of its output pipes; the front end keeps the others.
 struct ForkEnds {
-    process::UniqueFd worker_connection;
-    process::UniqueFd stdout_write;
-    process::UniqueFd stderr_write;
-    process::UniqueFd connection;
-    process::UniqueFd stdout_read;
-    process::UniqueFd stderr_read;
+    system::UniqueFd worker_connection;
+    system::UniqueFd stdout_write;
+    system::UniqueFd stderr_write;
+    system::UniqueFd connection;
+    system::UniqueFd stdout_read;
+    system::UniqueFd stderr_read;
 };
 ForkEnds make_fork_ends();
 

@@ -9,6 +9,7 @@
 #include "toolkit/files/code_acquisition.hpp"
 #include "toolkit/logging/log.hpp"
 #include "toolkit/process/command.hpp"
+#include "toolkit/process/pipe.hpp"
 #include "toolkit/process/signal_name.hpp"
 #include "toolkit/process/spawn.hpp"
 #include "toolkit/reporting/verdict.hpp"
@@ -268,7 +269,7 @@ void ServeApp::install_requirements() {
     command.cwd = code_dir_;
     process::Pipe out = process::make_pipe();
     process::Pipe err = process::make_pipe();
-    process::UniqueFd null_input = process::open_null_input();
+    system::UniqueFd null_input = process::open_null_input();
     const process::ExecPlan plan(command);
     process::ChildFds fds;
     fds.stdin_fd = null_input.get();

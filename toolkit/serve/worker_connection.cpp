@@ -13,7 +13,7 @@ namespace {
 constexpr std::size_t kReadChunk = 64 * 1024;
 }
 
-WorkerConnection::WorkerConnection(boost::asio::io_context& io, process::UniqueFd socket)
+WorkerConnection::WorkerConnection(boost::asio::io_context& io, system::UniqueFd socket)
     : socket_(io, boost::asio::local::stream_protocol(), socket.release()),
       in_buffer_(new char[kReadChunk]) {}
 

@@ -9,7 +9,7 @@
 #include <memory>
 #include <string>
 
-#include "toolkit/process/unique_fd.hpp"
+#include "toolkit/system/unique_fd.hpp"
 #include "toolkit/serve/frame.hpp"
 
 namespace optml::serve {
@@ -20,7 +20,7 @@ class WorkerConnection : public std::enable_shared_from_this<WorkerConnection> {
     using FrameHandler = std::function<void(Frame&&)>;
     using CloseHandler = std::function<void(const std::string& why)>;
 
-    WorkerConnection(boost::asio::io_context& io, process::UniqueFd socket);
+    WorkerConnection(boost::asio::io_context& io, system::UniqueFd socket);
 
     // Frames go to on_frame until the peer closes or breaks the protocol (on_close, once).
     void start(FrameHandler on_frame, CloseHandler on_close);

@@ -76,9 +76,9 @@ void WorkerPool::start() {
     start_loader();
 }
 
-std::unique_ptr<WorkerPool::Process> WorkerPool::attach(process::UniqueFd connection,
-                                                        process::UniqueFd stdout_read,
-                                                        process::UniqueFd stderr_read, pid_t pid,
+std::unique_ptr<WorkerPool::Process> WorkerPool::attach(system::UniqueFd connection,
+                                                        system::UniqueFd stdout_read,
+                                                        system::UniqueFd stderr_read, pid_t pid,
                                                         std::string tag, int slot_id) {
     auto process = std::make_unique<Process>();
     process->serial = next_serial_++;

@@ -88,8 +88,8 @@ class WorkerPool {
         std::optional<Clock::time_point> restart_at;
     };
 
-    std::unique_ptr<Process> attach(process::UniqueFd connection, process::UniqueFd stdout_read,
-                                    process::UniqueFd stderr_read, pid_t pid, std::string tag,
+    std::unique_ptr<Process> attach(system::UniqueFd connection, system::UniqueFd stdout_read,
+                                    system::UniqueFd stderr_read, pid_t pid, std::string tag,
                                     int slot_id);
     void start_loader();
     void start_slot(Slot& slot);

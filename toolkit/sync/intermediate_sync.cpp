@@ -1,11 +1,15 @@
 #include "toolkit/sync/intermediate_sync.hpp"
 
+#include "toolkit/config/settings.hpp"
+
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
+#include <string_view>
 #include <system_error>
 
 #include "toolkit/errors/error.hpp"
@@ -26,18 +30,15 @@ std::string mebibytes(std::uint64_t bytes) {
     return text;
 }
 
-std::chrono::milliseconds flush_timeout_from(const system::EnvironmentSnapshot& environment,
-                                             std::chrono::milliseconds fallback) {
-    const auto text = environment.get("OPTML_INTERMEDIATE_FLUSH_TIMEOUT");
-    if (!text) return fallback;
-    try {
-        const double seconds = std::stod(*text);
-        if (seconds > 0) return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
-    } catch (const std::exception&) {
+// Local-mode tools pass a file:// location: output stays on this machine, as in the
+// reference, which treats the scheme case-insensitively (urlparse lowers it).
+bool names_local_output(const std::string& location) {
+    constexpr std::string_view kScheme = "file:";
+    if (location.size() < kScheme.size()) return false;
+    for (std::size_t i = 0; i < kScheme.size(); ++i) {
+        if (std::tolower(static_cast<unsigned char>(location[i])) != kScheme[i]) return false;
     }
-    logging::warn(
-        "OPTML_INTERMEDIATE_FLUSH_TIMEOUT is not a positive number of seconds; using the default");
-    return fallback;
+    return true;
 }
 
 }  // namespace
@@ -45,10 +46,20 @@ std::chrono::milliseconds flush_timeout_from(const system::EnvironmentSnapshot& 
 std::unique_ptr<IntermediateSync> IntermediateSync::start_if_configured(
     const config::TrainingEnv& env, const system::EnvironmentSnapshot& environment) {
     if (!env.s3_output) return nullptr;
+    if (names_local_output(*env.s3_output)) {
+        // The reference still creates the folder the program writes into.
+        std::error_code ignored;
+        fs::create_directories(env.paths.output_intermediate, ignored);
+        logging::debug(
+            "sagemaker_s3_output is a file:// location; output/intermediate stays "
+            "local and nothing is uploaded");
+        return nullptr;
+    }
     const std::optional<s3::ObjectRef> output = s3::parse_s3_uri(*env.s3_output);
     if (!output) {
         throw errors::Error(errors::ErrorKind::Configuration,
-                            "sagemaker_s3_output must be an s3:// URI, as in s3://bucket/prefix.");
+                            "sagemaker_s3_output must be an s3:// URI, as in s3://bucket/prefix, "
+                            "or a file:// location for local output.");
     }
     std::string job = env.job_name.value_or("");
     if (job.empty()) job = env.sagemaker_job_name;
@@ -59,7 +70,8 @@ std::unique_ptr<IntermediateSync> IntermediateSync::start_if_configured(
         return nullptr;
     }
     SyncOptions options;
-    options.flush_timeout = flush_timeout_from(environment, options.flush_timeout);
+    options.flush_timeout =
+        config::setting_seconds("OPTML_INTERMEDIATE_FLUSH_TIMEOUT", environment);
     auto sync = std::make_unique<IntermediateSync>(
         env.paths.output_intermediate, output->child(job + "/output/intermediate"),
         s3::client_options_from_environment(environment),
@@ -85,7 +97,7 @@ IntermediateSync::IntermediateSync(fs::path folder, s3::ObjectRef prefix,
                             "Cannot create " + folder_.string() +
                                 " for intermediate output: " + error.message() + ".");
     }
-    client_options.cancel = cancel_;
+    client_options.cancel = [cancel = cancel_] { return cancel->load(); };
     client_ = std::make_unique<s3::Client>(std::move(client_options), std::move(credentials));
     try {
         watcher_ = std::make_unique<detail::FolderWatcher>(folder_);

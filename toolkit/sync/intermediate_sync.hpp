@@ -26,7 +26,7 @@ struct SyncOptions {
     std::size_t uploaders = 2;  // parallel uploads
     // How long finish() may take to upload what is left; then transfers are cancelled.
     // OPTML_INTERMEDIATE_FLUSH_TIMEOUT (seconds) sets it in start_if_configured.
-    std::chrono::milliseconds flush_timeout{std::chrono::minutes(10)};
+    std::chrono::milliseconds flush_timeout{std::chrono::minutes(10)};  // tests shorten it
 };
 
 struct SyncTotals {
@@ -46,8 +46,9 @@ class IntermediateSync {
     // and returns the running sync, uploading to
     // <sagemaker_s3_output>/<TRAINING_JOB_NAME>/output/intermediate/. Without
     // TRAINING_JOB_NAME the sagemaker_job_name hyperparameter names the job; without either,
-    // nothing is started (a warning says so). Returns nullptr when not configured. Throws
-    // errors::Error(Configuration) when sagemaker_s3_output is not an s3:// URI.
+    // nothing is started (a warning says so). Returns nullptr when not configured, and for a
+    // file:// location (local mode: output stays local, only the folder is created). Throws
+    // errors::Error(Configuration) when sagemaker_s3_output is neither s3:// nor file://.
     static std::unique_ptr<IntermediateSync> start_if_configured(
         const config::TrainingEnv& env, const system::EnvironmentSnapshot& environment);
 

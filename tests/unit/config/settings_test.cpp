@@ -39,3 +39,39 @@ TEST_CASE("an unknown parameter-server flavour is a configuration error naming t
         CHECK(std::string(error.what()).find("OPTML_PARAMETER_SERVER") != std::string::npos);
     }
 }
+
+TEST_CASE("each default comes from the settings table") {
+    const config::Settings settings = settings_of({});
+    CHECK(settings.stop_timeout == std::chrono::seconds(100));
+    CHECK(settings.mpi_status_port == 7799);
+    const system::EnvironmentSnapshot empty;
+    CHECK(config::setting_seconds("OPTML_INTERMEDIATE_FLUSH_TIMEOUT", empty) ==
+          std::chrono::seconds(600));
+    CHECK(config::setting_text(config::setting_row("SAGEMAKER_BASE_DIR"), empty) == "/opt/ml");
+    CHECK_FALSE(config::setting_text(config::setting_row("OPTML_PYTHON"), empty).has_value());
+}
+
+TEST_CASE(
+    "a bad value of any setting is a configuration error naming the variable, not the value") {
+    const std::pair<const char*, const char*> bad_values[] = {
+        {"OPTML_INTERMEDIATE_FLUSH_TIMEOUT", "soon-secret"},
+        {"OPTML_S3_ADDRESSING_STYLE", "sideways-secret"},
+        {"OPTML_MPI_STATUS_PORT", "70000"},
+        {"OPTML_STOP_TIMEOUT", "-1"},
+    };
+    for (const auto& [name, value] : bad_values) {
+        try {
+            settings_of({{name, value}});
+            FAIL("no error for " << name);
+        } catch (const errors::Error& error) {
+            CHECK(error.kind() == errors::ErrorKind::Configuration);
+            CHECK_THAT(error.what(), Catch::Contains(name));
+            CHECK_THAT(error.what(), !Catch::Contains("secret"));
+        }
+    }
+}
+
+TEST_CASE("setting_row names only the table's variables") {
+    CHECK(config::setting_row("OPTML_TORCHRUN").default_value == "torchrun");
+    CHECK_THROWS_AS(config::setting_row("OPTML_NOT_A_SETTING"), errors::Error);
+}

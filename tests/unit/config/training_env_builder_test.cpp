@@ -43,11 +43,13 @@ TEST_CASE("hyperparameters split into user, toolkit and framework parameters") {
         R"({"sagemaker_program": "\"train.py\"", "sagemaker_region": "\"eu-west-1\"",
             "sagemaker_job_name": "\"j\"", "sagemaker_custom": "{\"a\": 1}",
             "_tuning_objective_metric": "\"loss\"", "default_user_module_name": "\"m\"",
+            "sagemaker_s3_output": "\"s3://b/o\"",
             "SageMaker_lookalike": "\"kept\"", "epochs": "1"})",
         kOneHost));
     CHECK(pyjson::dumps(env.hyperparameters) == R"({"SageMaker_lookalike":"kept","epochs":1})");
     CHECK(pyjson::dumps(env.additional_framework_parameters) == R"({"sagemaker_custom":{"a":1}})");
     CHECK(env.region == "eu-west-1");
+    CHECK(env.s3_output == "s3://b/o");
     CHECK(env.sagemaker_job_name == "j");
     CHECK(env.user_entry_point == "train.py");
     CHECK(env.module_name == "train");
@@ -141,6 +143,26 @@ TEST_CASE("configuration errors name the file and key") {
     CHECK_THAT(error_message(documents("{}", R"({"current_host": "a", "hosts": ["a"],
                                                 "instance_groups": [{"hosts": ["a"]}]})")),
                Catch::Contains("instance_group_name"));
+}
+
+TEST_CASE("resourceconfig.json hosts must be consistent: current_host listed, each host once") {
+    CHECK_THAT(error_message(documents("{}", R"({"current_host": "", "hosts": ["algo-1"]})")),
+               Catch::Contains("resourceconfig.json") && Catch::Contains("'current_host'") &&
+                   Catch::Contains("must not be empty"));
+    CHECK_THAT(error_message(documents("{}", R"({"current_host": "algo-9", "hosts": ["algo-1"]})")),
+               Catch::Contains("resourceconfig.json") && Catch::Contains("'current_host'") &&
+                   Catch::Contains("'algo-9'") && Catch::Contains("does not list"));
+    CHECK_THAT(error_message(documents(
+                   "{}", R"({"current_host": "algo-1", "hosts": ["algo-1", "algo-2", "algo-1"]})")),
+               Catch::Contains("resourceconfig.json") && Catch::Contains("'hosts'") &&
+                   Catch::Contains("'algo-1' twice"));
+    CHECK_THAT(
+        error_message(documents("{}", R"({"current_host": "algo-1", "hosts": ["algo-1", ""]})")),
+        Catch::Contains("'hosts'") && Catch::Contains("empty host name"));
+    CHECK_THAT(error_message(documents("{}", R"({"current_host": "a", "hosts": ["a"],
+                 "instance_groups": [{"instance_group_name": "g", "hosts": ["a", "b"]}]})")),
+               Catch::Contains("instance_groups[].hosts") && Catch::Contains("'g'") &&
+                   Catch::Contains("'b'"));
 }
 
 TEST_CASE("the log level variable is validated but the hyperparameter decides") {

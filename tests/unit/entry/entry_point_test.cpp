@@ -88,10 +88,53 @@ TEST_CASE("a command runs by path, never through a shell, with the /bin/sh fallb
     CHECK(launch.program.executable == "./run");
     CHECK(launch.program.argv == std::vector<std::string>{"./run", "--epochs", "2"});
     CHECK(launch.program.shell_fallback);
-    entry::make_executable(launch.entry_point_file);
+    entry::make_executable(dir.base / "code", launch.entry_point_file);
     struct stat status {};
     REQUIRE(::stat(launch.entry_point_file.c_str(), &status) == 0);
     CHECK((status.st_mode & 07777) == 0755);
+}
+
+namespace {
+
+unsigned mode_of(const std::filesystem::path& file) {
+    struct stat status {};
+    REQUIRE(::stat(file.c_str(), &status) == 0);
+    return status.st_mode & 07777;
+}
+
+}  // namespace
+
+TEST_CASE("make_executable follows a link that stays inside the code dir") {
+    CodeDir dir;
+    std::filesystem::create_directories(dir.base / "code/bin");
+    dir.write("bin/real.sh", "echo hi\n");
+    std::filesystem::permissions(dir.base / "code/bin/real.sh", std::filesystem::perms(0644));
+    std::filesystem::create_symlink("bin/real.sh", dir.base / "code/run.sh");
+    entry::make_executable(dir.base / "code", dir.base / "code/run.sh");
+    CHECK(mode_of(dir.base / "code/bin/real.sh") == 0755);
+}
+
+TEST_CASE("make_executable never changes a file outside the code dir") {
+    CodeDir dir;
+    const std::filesystem::path outside = dir.base / "elsewhere.sh";
+    std::ofstream(outside) << "echo outside\n";
+    std::filesystem::permissions(outside, std::filesystem::perms(0600));
+    std::filesystem::create_directories(dir.base / "code/sub");
+    std::filesystem::create_symlink(outside, dir.base / "code/absolute.sh");
+    std::filesystem::create_symlink("../../elsewhere.sh", dir.base / "code/sub/relative.sh");
+    for (const char* name : {"absolute.sh", "sub/relative.sh"}) {
+        INFO(name);
+        const std::filesystem::path entry_point = dir.base / "code" / name;
+        try {
+            entry::make_executable(dir.base / "code", entry_point);
+            FAIL("make_executable followed a link out of the code dir");
+        } catch (const errors::Error& error) {
+            CHECK(error.kind() == errors::ErrorKind::EntryPoint);
+            CHECK_THAT(error.what(), Catch::Matchers::Contains(entry_point.string()) &&
+                                         Catch::Matchers::Contains("outside the code dir"));
+        }
+        CHECK(mode_of(outside) == 0600);
+    }
 }
 
 TEST_CASE("a package installs with pip then runs as a module; requirements come first") {
@@ -140,4 +183,45 @@ TEST_CASE("the interpreter comes from OPTML_PYTHON, else python3 on PATH") {
     CHECK_THROWS_WITH(entry::resolve_python(system::EnvironmentSnapshot(
                           system::EnvironmentSnapshot::Variables{{"PATH", "/nonexistent"}})),
                       Catch::Contains("python3"));
+}
+
+TEST_CASE("a plan execve would refuse is a configuration error naming the offender, not a value") {
+    CodeDir dir;
+    dir.write("train.py", "");
+    auto env = build(dir, R"({"sagemaker_program": "\"train.py\""})");
+    const std::string secret(200 * 1024, 's');
+    auto failure = [&](std::vector<std::string> arguments, std::vector<std::string> environment) {
+        try {
+            entry::plan_launch(
+                {env, kTrainEnvironment, std::move(arguments), std::move(environment)});
+        } catch (const errors::Error& error) {
+            CHECK(error.kind() == errors::ErrorKind::Configuration);
+            return std::string(error.what());
+        }
+        FAIL("expected an error");
+        return std::string();
+    };
+
+    const std::string long_value = failure({"--epochs", "2", "--token", secret}, {"A=1"});
+    CHECK_THAT(long_value,
+               Catch::Contains("argument 5 (the value of the hyperparameter 'token')") &&
+                   Catch::Contains("204,801 bytes") && Catch::Contains("131,072 bytes") &&
+                   Catch::Contains("the largest hyperparameter is 'token'"));
+    CHECK(long_value.find("sss") == std::string::npos);
+
+    const std::string long_variable = failure({"--epochs", "2"}, {"A=1", "SM_HP_TOKEN=" + secret});
+    CHECK_THAT(long_variable, Catch::Contains("environment variable SM_HP_TOKEN") &&
+                                  Catch::Contains("204,813 bytes"));
+    CHECK(long_variable.find("sss") == std::string::npos);
+
+    // Many small entries: each fits, together they do not.
+    std::vector<std::string> many;
+    for (int i = 0; i < 100000; ++i)
+        many.push_back("SM_HP_P" + std::to_string(i) + "=" + std::string(60, 'v'));
+    many.push_back("SM_HPS=" + std::string(100000, 'v'));
+    const std::string too_many = failure({"--epochs", "2"}, many);
+    CHECK_THAT(too_many, Catch::Contains("arguments and environment take") &&
+                             Catch::Contains("environment variable SM_HPS (100,008 bytes)") &&
+                             Catch::Contains("100001 environment variables"));
+    CHECK(too_many.find("vvv") == std::string::npos);
 }

@@ -1,5 +1,7 @@
 #include "toolkit/files/code_acquisition.hpp"
 
+#include <pthread.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <catch2/catch.hpp>
 
@@ -177,5 +179,68 @@ TEST_CASE("a submit folder holding a FIFO is refused and nothing is left behind"
     REQUIRE(::mkfifo((root / "submit/z/pipe").c_str(), 0644) == 0);
     CHECK_THAT(error_of((root / "submit").string(), root / "code"),
                Contains((root / "submit/z/pipe").string()));
+    CHECK(is_empty_folder(root / "code"));
+}
+
+namespace {
+
+// A SIGTERM waiting, blocked, as train keeps it (process/stop_requests.hpp) while it copies
+// or extracts. Taken or unblocked-and-dropped at scope exit so later tests start clean.
+class PendingStop {
+  public:
+    PendingStop() {
+        sigset_t terminate;
+        sigemptyset(&terminate);
+        sigaddset(&terminate, SIGTERM);
+        REQUIRE(pthread_sigmask(SIG_BLOCK, &terminate, &previous_) == 0);
+        REQUIRE(::raise(SIGTERM) == 0);
+    }
+    ~PendingStop() {
+        sigset_t terminate;
+        sigemptyset(&terminate);
+        sigaddset(&terminate, SIGTERM);
+        const timespec none{0, 0};
+        while (sigtimedwait(&terminate, nullptr, &none) == SIGTERM) {
+        }
+        pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+    }
+    PendingStop(const PendingStop&) = delete;
+    PendingStop& operator=(const PendingStop&) = delete;
+
+  private:
+    sigset_t previous_{};
+};
+
+int stop_signal_of(const std::string& submit_directory, const fs::path& code_dir) {
+    try {
+        acquire_code(submit_directory, code_dir);
+    } catch (const optml::errors::StopRequested& stop) {
+        CHECK(stop.kind() == ErrorKind::Stopped);
+        CHECK_THAT(stop.what(), Contains("SIGTERM"));
+        return stop.signal_number();
+    }
+    FAIL("acquire_code did not stop");
+    return 0;
+}
+
+}  // namespace
+
+TEST_CASE("a pending stop request ends copying and extracting, leaving the code dir empty") {
+    TempFolder root;
+    std::string submit;
+    SECTION("copying a folder") {
+        write_file(root / "submit/train.py", "print('train')\n");
+        write_file(root / "submit/lib/util.py", "X = 1\n");
+        submit = (root / "submit").string();
+    }
+    SECTION("extracting an archive") {
+        TarBuilder()
+            .file("train.py", "print('train')\n")
+            .file("lib/util.py", "X = 1\n")
+            .write_tar_gz(root / "sourcedir.tar.gz");
+        submit = (root / "sourcedir.tar.gz").string();
+    }
+    const PendingStop stop;
+    CHECK(stop_signal_of(submit, root / "code") == SIGTERM);
     CHECK(is_empty_folder(root / "code"));
 }

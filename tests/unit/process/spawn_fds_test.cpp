@@ -9,7 +9,7 @@
 
 #include "tests/unit/process/support.hpp"
 #include "toolkit/process/spawn.hpp"
-#include "toolkit/process/unique_fd.hpp"
+#include "toolkit/process/pipe.hpp"
 
 using namespace optml::process;
 using namespace optml::process::testing;

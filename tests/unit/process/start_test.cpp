@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -11,6 +12,8 @@
 
 #include "tests/unit/process/support.hpp"
 #include "toolkit/errors/error.hpp"
+#include "toolkit/process/signal_set.hpp"
+#include "toolkit/process/stop_requests.hpp"
 #include "toolkit/process/supervisor.hpp"
 
 using namespace optml::process;
@@ -145,8 +148,11 @@ TEST_CASE("the program starts with default signal handling and train's original 
     ignore.sa_handler = SIG_IGN;
     struct sigaction old_hup = {};
     struct sigaction old_pipe = {};
+    struct sigaction old_file_size = {};
     sigaction(SIGHUP, &ignore, &old_hup);
     sigaction(SIGPIPE, &ignore, &old_pipe);
+    sigaction(SIGXFSZ, nullptr, &old_file_size);
+    report_file_size_limit_as_error();  // what train does first thing
     sigset_t blocked_by_train;
     sigemptyset(&blocked_by_train);
     sigaddset(&blocked_by_train, SIGWINCH);
@@ -161,12 +167,13 @@ TEST_CASE("the program starts with default signal handling and train's original 
     pthread_sigmask(SIG_UNBLOCK, &blocked_by_train, nullptr);
     sigaction(SIGHUP, &old_hup, nullptr);
     sigaction(SIGPIPE, &old_pipe, nullptr);
+    sigaction(SIGXFSZ, &old_file_size, nullptr);
 
     REQUIRE(outcome.succeeded());
     const std::uint64_t blocked = status_mask(status, "SigBlk");
     const std::uint64_t ignored = status_mask(status, "SigIgn");
     for (const int signal_number :
-         {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGCHLD, SIGPIPE}) {
+         {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGCHLD, SIGPIPE, SIGXFSZ}) {
         INFO("signal " << signal_number);
         CHECK_FALSE(has_signal(blocked, signal_number));
         CHECK_FALSE(has_signal(ignored, signal_number));
@@ -190,4 +197,18 @@ TEST_CASE("descriptors train opened without close-on-exec do not leak", "[start]
     REQUIRE(outcome.succeeded());
     // stdin may be closed where the tests run; 1 and 2 are the captures.
     CHECK((listed == "0\n1\n2\n" || listed == "1\n2\n"));
+}
+
+TEST_CASE("a pending stop request is seen without being taken", "[start]") {
+    keep_stop_requests_pending();
+    CHECK_FALSE(stop_request_pending());
+    REQUIRE(::raise(SIGUSR1) == 0);
+    CHECK_FALSE(stop_request_pending());  // not a stop request
+    REQUIRE(::raise(SIGTERM) == 0);
+    CHECK(stop_request_pending());
+    CHECK(stop_request_pending());  // still there
+    CHECK(take_stop_request() == SIGTERM);
+    CHECK_FALSE(stop_request_pending());
+    sigset_t forwarded = forwarded_signal_set();
+    pthread_sigmask(SIG_UNBLOCK, &forwarded, nullptr);
 }

@@ -137,3 +137,21 @@ TEST_CASE("a distributed job's failure names where it failed right after the cla
     CHECK(reporting::verdict_for_error(errors::Error(errors::ErrorKind::Cluster, "x")).exit_code ==
           1);
 }
+
+TEST_CASE("a runner's failure detail supplies the ErrorMessage; the program's tail stays its own") {
+    const process::Outcome outcome = exited(1, "mpirun noise\nValueError: another rank's error\n");
+    reporting::FailureDetail detail;
+    detail.summary = "The MPI job failed at rank 2 on algo-3";
+    detail.error_text = kTraceback;
+    auto verdict = reporting::verdict_for_program(outcome, detail);
+    REQUIRE(verdict.failure_reason);
+    CHECK_THAT(*verdict.failure_reason,
+               Catch::StartsWith("ExecuteUserScriptError:\nThe MPI job failed at rank 2 on "
+                                 "algo-3\nExitCode 1\nErrorMessage \"ValueError: bad value 42"));
+    CHECK_THAT(*verdict.failure_reason, !Catch::Contains("another rank"));
+    CHECK(outcome.stderr_tail == "mpirun noise\nValueError: another rank's error\n");
+
+    detail.error_text.reset();  // nothing better read: the program's tail as usual
+    CHECK_THAT(*reporting::verdict_for_program(outcome, detail).failure_reason,
+               Catch::Contains("ValueError: another rank's error"));
+}

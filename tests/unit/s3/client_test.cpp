@@ -203,3 +203,17 @@ TEST_CASE("a server that ignores Range gets the download restarted from byte 0")
     CHECK(calls == 2);
     CHECK(file.read() == object);
 }
+
+TEST_CASE("object URIs and endpoint errors never show credentials") {
+    CHECK(ObjectRef{"bucket", "dir/k"}.uri() == "s3://bucket/dir/k");
+    CHECK(ObjectRef{"user:SECRET@bucket", "k"}.uri() == "s3://***@bucket/k");
+    ClientOptions pasted;
+    pasted.endpoint = "AKIDEXAMPLE:SECRET@127.0.0.1";
+    try {
+        detail::address_of(pasted, {"bucket", "k"});
+        FAIL("an endpoint without scheme:// is refused");
+    } catch (const S3Error& error) {
+        CHECK_THAT(error.what(), Catch::Contains("S3_ENDPOINT_URL") && !Catch::Contains("SECRET") &&
+                                     !Catch::Contains("AKID"));
+    }
+}

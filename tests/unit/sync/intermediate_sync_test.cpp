@@ -192,6 +192,23 @@ TEST_CASE(
                     errors::Error);
 }
 
+TEST_CASE(
+    "start_if_configured: a file:// location means local output: the folder exists, nothing "
+    "syncs") {
+    const system::EnvironmentSnapshot environment(
+        system::EnvironmentSnapshot::Variables{{"AWS_EC2_METADATA_DISABLED", "true"}});
+    for (const char* location : {"file:///tmp/local-output", "FILE:///x", "file:relative"}) {
+        TempFolder root;
+        const config::TrainingEnv env = training_env(root.path, location, "job");
+        CHECK(sync::IntermediateSync::start_if_configured(env, environment) == nullptr);
+        CHECK(fs::is_directory(env.paths.output_intermediate));
+    }
+    TempFolder root;
+    CHECK_THROWS_AS(sync::IntermediateSync::start_if_configured(
+                        training_env(root.path, "files://b/p", "job"), environment),
+                    errors::Error);
+}
+
 namespace {
 
 // The SigBlk mask of every thread of this process except the calling one.

@@ -1,0 +1,1 @@
+"""Python that train runs with `python -c`; each file is embedded into train at build time."""

@@ -1,0 +1,1 @@
+"""sagemaker-containers' `beta` namespace."""
