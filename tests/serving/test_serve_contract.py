@@ -211,6 +211,31 @@ def test_no_payload_limit(serve_binary):
         serve.stop()
 
 
+def test_unset_payload_limit_takes_batch_transform_sizes(serve_binary):
+    # Unset: /execution-parameters reports the reference's 6 MB, yet a 20 MiB body (which the
+    # Java stack refuses) is answered; only a head announcing more than 100 MiB gets 413.
+    serve = Serve(serve_binary).start()
+    try:
+        serve.wait_healthy()
+        status, _, body = serve.request("GET", "/execution-parameters")
+        assert status == 200 and json.loads(body)["MaxPayloadInMB"] == 6, body
+        buffer = io.BytesIO()
+        np.save(buffer, np.ones((1310720, 2)))  # 20 MiB of float64 plus the header
+        status, _, body = serve.request("POST", "/invocations", body=buffer.getvalue(),
+                                        headers={"Content-Type": "application/x-npy",
+                                                 "Accept": "application/x-npy"})
+        assert status == 200, (status, body[:200])
+        assert np.load(io.BytesIO(body)).shape == (1310720, 1)
+        with socket.create_connection(("127.0.0.1", serve.port), timeout=30) as sock:
+            sock.sendall(b"POST /invocations HTTP/1.1\r\nHost: x\r\n"
+                         b"Content-Type: application/json\r\n"
+                         b"Content-Length: %d\r\n\r\n" % (100 * 1024 * 1024 + 1))
+            status, _, body = read_response(sock.makefile("rb"))
+            assert status == 413, (status, body)
+    finally:
+        serve.stop()
+
+
 def test_keep_alive_pipelining_and_chunked(serve_binary):
     serve = Serve(serve_binary, workers=2).start()
     try:
@@ -268,5 +293,6 @@ if __name__ == "__main__":
         test_routes_and_methods,
         test_payload_limit_answers_before_the_body,
         test_no_payload_limit,
+        test_unset_payload_limit_takes_batch_transform_sizes,
         test_keep_alive_pipelining_and_chunked,
     ])

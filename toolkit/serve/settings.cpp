@@ -94,6 +94,7 @@ ServeSettings read_serve_settings(const system::EnvironmentSnapshot& environment
     if (auto payload = read_number(environment, "SAGEMAKER_MAX_PAYLOAD_IN_MB", 0, 1024 * 1024,
                                    "a whole number of MB (0 for no limit)")) {
         settings.max_payload_mb = static_cast<unsigned>(*payload);
+        settings.max_payload_set = true;
     }
     settings.max_concurrent_transforms = settings.workers;
     if (auto transforms = read_number(environment, "SAGEMAKER_MAX_CONCURRENT_TRANSFORMS", 1,

@@ -17,7 +17,10 @@ struct ServeSettings {
     unsigned workers = 1;                  // SAGEMAKER_MODEL_SERVER_WORKERS (default: CPUs)
     std::chrono::seconds model_server_timeout{60};  // SAGEMAKER_MODEL_SERVER_TIMEOUT(_SECONDS)
     std::chrono::seconds startup_timeout{600};      // SAGEMAKER_STARTUP_TIMEOUT
-    unsigned max_payload_mb = 6;                    // SAGEMAKER_MAX_PAYLOAD_IN_MB; 0: no limit
+    // SAGEMAKER_MAX_PAYLOAD_IN_MB: what /execution-parameters reports (6 when unset, as the
+    // reference) and, when set, the body limit too (0: no limit).
+    unsigned max_payload_mb = 6;
+    bool max_payload_set = false;
     unsigned max_concurrent_transforms =
         1;  // SAGEMAKER_MAX_CONCURRENT_TRANSFORMS (default: workers)
     std::string batch_strategy = "MULTI_RECORD";      // SAGEMAKER_BATCH_STRATEGY
@@ -30,9 +33,14 @@ struct ServeSettings {
     std::string python = "python3";                 // OPTML_PYTHON
     std::optional<std::string> python_package_dir;  // OPTML_PYTHON_PACKAGE_DIR
 
+    // Unset, bodies up to 100 MiB are accepted: the largest payload batch transform sends,
+    // where the reported 6 MB would refuse what SageMaker itself lets through.
+    static constexpr unsigned kUnsetBodyLimitMb = 100;
+
     std::optional<std::uint64_t> max_body_bytes() const {
-        if (max_payload_mb == 0) return std::nullopt;
-        return static_cast<std::uint64_t>(max_payload_mb) * 1024 * 1024;
+        const unsigned limit_mb = max_payload_set ? max_payload_mb : kUnsetBodyLimitMb;
+        if (limit_mb == 0) return std::nullopt;
+        return static_cast<std::uint64_t>(limit_mb) * 1024 * 1024;
     }
 };
 

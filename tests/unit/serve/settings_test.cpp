@@ -31,7 +31,8 @@ TEST_CASE("defaults follow the reference") {
     CHECK(settings.workers == 3);
     CHECK(settings.model_server_timeout == std::chrono::seconds(60));
     CHECK(settings.max_payload_mb == 6);
-    CHECK(settings.max_body_bytes() == 6U * 1024 * 1024);
+    // Reported as the reference does, but bodies up to batch transform's 100 MB are taken.
+    CHECK(settings.max_body_bytes() == 100U * 1024 * 1024);
     CHECK(settings.max_concurrent_transforms == 3);
     CHECK(settings.batch_strategy == "MULTI_RECORD");
     CHECK(settings.default_accept == "application/json");
@@ -91,4 +92,10 @@ TEST_CASE("a bad value names the variable, never the value") {
     CHECK(error_of({{"OPTML_SERVE_DRAIN_TIMEOUT", "30"}}).find("below 30") != std::string::npos);
     CHECK(error_of({{"SAGEMAKER_MAX_PAYLOAD_IN_MB", "-1"}}).find("MAX_PAYLOAD") !=
           std::string::npos);
+}
+
+TEST_CASE("a payload limit that is set is both the limit and what is reported") {
+    const auto settings = read_serve_settings(env({{"SAGEMAKER_MAX_PAYLOAD_IN_MB", "20"}}), 1);
+    CHECK(settings.max_payload_mb == 20);
+    CHECK(settings.max_body_bytes() == 20U * 1024 * 1024);
 }
