@@ -384,21 +384,37 @@ def sigterm_in_flight(stack, sleep_s, count=5):
     shutil.rmtree(marker_dir, ignore_errors=True)
     os.makedirs(marker_dir)
     results = [None] * count
+    sent = threading.Semaphore(0)
 
     def one(index):
+        connection = http.client.HTTPConnection("127.0.0.1", stack.port, timeout=DEADLINE_S)
         try:
             body = json.dumps([[-sleep_s, 1.0]]).encode()
-            results[index] = request(stack.port, "POST", "/invocations", body,
-                                     {"Content-Type": "application/json"})[0]
+            # request() returns once head and body are written: on loopback they then sit in
+            # the server's socket (accepted or in its backlog), which a drain must answer.
+            connection.request("POST", "/invocations", body, {"Content-Type": "application/json"})
+            sent.release()
+            response = connection.getresponse()
+            response.read()
+            results[index] = response.status
         except OSError as error:
             results[index] = f"{type(error).__name__}"
+        finally:
+            connection.close()
 
     threads = [threading.Thread(target=one, args=(k,)) for k in range(count)]
     for thread in threads:
         thread.start()
-    # In flight: the first handler has started (the others are queued or running).
+    # In flight: every request is fully sent and the first handler has started (the others
+    # are queued or running). Signalling earlier would measure requests that were never sent.
     deadline = time.monotonic() + DEADLINE_S
-    while not os.listdir(marker_dir) and time.monotonic() < deadline:
+    for _ in range(count):
+        if not sent.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            raise BenchError(f"{stack.name}: not all {count} requests were sent within "
+                             f"{DEADLINE_S} s")
+    while not os.listdir(marker_dir):
+        if time.monotonic() > deadline:
+            raise BenchError(f"{stack.name}: no handler started within {DEADLINE_S} s")
         time.sleep(0.005)
     stack.terminate()
     stopped_at = time.monotonic()
