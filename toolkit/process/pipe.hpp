@@ -2,7 +2,7 @@
 
 #include "toolkit/system/unique_fd.hpp"
 
-// Internal to toolkit/process: the pipes between the supervisor and its children.
+// The pipes and socket pairs between a supervisor and its children.
 namespace optml::process {
 
 using system::UniqueFd;
@@ -16,5 +16,15 @@ struct Pipe {
 // so they never collide with the stdio descriptors a child rearranges, even when train was
 // started with some of 0-2 closed. Throws errors::Error(Supervision).
 Pipe make_pipe();
+
+// A connected AF_UNIX stream socket pair, same rules as make_pipe.
+struct SocketPair {
+    UniqueFd first;
+    UniqueFd second;
+};
+SocketPair make_socket_pair();
+
+// /dev/null opened for reading, close-on-exec and above the stdio descriptors: a child's stdin.
+UniqueFd open_null_input();
 
 }  // namespace optml::process

@@ -1,5 +1,6 @@
 #include "toolkit/process/spawn.hpp"
 
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,7 +15,16 @@ namespace optml::process {
 namespace {
 
 // What the child writes to the report pipe when it cannot exec; 8 bytes are written atomically.
-enum class FailedStep : int { ProcessGroup = 1, Stdout, Stderr, Chdir, Exec, ShellFallback };
+enum class FailedStep : int {
+    ProcessGroup = 1,
+    Stdout,
+    Stderr,
+    Chdir,
+    Exec,
+    ShellFallback,
+    Stdin,
+    ExtraFds
+};
 
 struct ChildReport {
     FailedStep step;
@@ -33,7 +43,7 @@ char* exec_arg(const std::string& text) {
 }
 
 // Runs in the forked child: async-signal-safe calls only.
-[[noreturn]] void exec_child(const ExecPlan& plan, int stdout_fd, int stderr_fd, int report_fd,
+[[noreturn]] void exec_child(const ExecPlan& plan, const ChildFds& fds, int report_fd,
                              const sigset_t& child_mask) {
     if (setpgid(0, 0) != 0) {
         report_failure(report_fd, FailedStep::ProcessGroup, errno);
@@ -47,15 +57,37 @@ char* exec_arg(const std::string& text) {
     sigprocmask(SIG_SETMASK, &child_mask, nullptr);
     // Both fds are above 2 (make_pipe), so dup2 makes distinct descriptors without
     // close-on-exec while the originals still close at exec.
-    if (stdout_fd >= 0 && dup2(stdout_fd, STDOUT_FILENO) < 0) {
+    if (fds.stdin_fd >= 0 && dup2(fds.stdin_fd, STDIN_FILENO) < 0) {
+        report_failure(report_fd, FailedStep::Stdin, errno);
+    }
+    if (fds.stdout_fd >= 0 && dup2(fds.stdout_fd, STDOUT_FILENO) < 0) {
         report_failure(report_fd, FailedStep::Stdout, errno);
     }
-    if (dup2(stderr_fd, STDERR_FILENO) < 0) {
+    if (fds.stderr_fd >= 0 && dup2(fds.stderr_fd, STDERR_FILENO) < 0) {
         report_failure(report_fd, FailedStep::Stderr, errno);
+    }
+    // A source may sit on another one's target number: first every source moves above all
+    // targets (close-on-exec copies), then each lands on its target, which dup2 leaves open.
+    const int first_free = STDERR_FILENO + 1 + static_cast<int>(fds.extra.size());
+    if (!fds.extra.empty()) {
+        // The report pipe itself may sit on a target: its moved copy keeps it open.
+        const int moved_report = fcntl(report_fd, F_DUPFD_CLOEXEC, first_free);
+        if (moved_report < 0) report_failure(report_fd, FailedStep::ExtraFds, errno);
+        report_fd = moved_report;
+    }
+    int moved[kMaxExtraFds];
+    for (std::size_t i = 0; i < fds.extra.size(); ++i) {
+        moved[i] = fcntl(fds.extra[i], F_DUPFD_CLOEXEC, first_free);
+        if (moved[i] < 0) report_failure(report_fd, FailedStep::ExtraFds, errno);
+    }
+    for (std::size_t i = 0; i < fds.extra.size(); ++i) {
+        if (dup2(moved[i], STDERR_FILENO + 1 + static_cast<int>(i)) < 0) {
+            report_failure(report_fd, FailedStep::ExtraFds, errno);
+        }
     }
     // As Python's subprocess does (close_fds): what train opened without O_CLOEXEC must not
     // leak into the program. Best effort: kernels before 5.11 lack CLOSE_RANGE_CLOEXEC.
-    close_range(STDERR_FILENO + 1, ~0U, CLOSE_RANGE_CLOEXEC);
+    close_range(static_cast<unsigned>(first_free), ~0U, CLOSE_RANGE_CLOEXEC);
     if (plan.cwd() != nullptr && chdir(plan.cwd()) != 0) {
         report_failure(report_fd, FailedStep::Chdir, errno);
     }
@@ -88,6 +120,10 @@ std::string describe(const ChildReport& report, const ExecPlan& plan) {
             return reason;
         case FailedStep::ShellFallback:
             return "cannot run it with /bin/sh: " + reason;
+        case FailedStep::Stdin:
+            return "cannot attach stdin: " + reason;
+        case FailedStep::ExtraFds:
+            return "cannot pass its extra file descriptors: " + reason;
     }
     return reason;
 }
@@ -141,13 +177,23 @@ ExecPlan::ExecPlan(const Command& command)
 
 SpawnResult spawn_program(const ExecPlan& plan, int stdout_fd, int stderr_fd,
                           const sigset_t& child_mask) {
+    ChildFds fds;
+    fds.stdout_fd = stdout_fd;
+    fds.stderr_fd = stderr_fd;
+    return spawn_program(plan, fds, child_mask);
+}
+
+SpawnResult spawn_program(const ExecPlan& plan, const ChildFds& fds, const sigset_t& child_mask) {
+    if (fds.extra.size() > kMaxExtraFds) {
+        throw_supervision_error("too many extra file descriptors for a child", EINVAL);
+    }
     Pipe report_pipe = make_pipe();
     const pid_t pid = fork();
     if (pid < 0) {
         throw_supervision_error("cannot fork", errno);
     }
     if (pid == 0) {
-        exec_child(plan, stdout_fd, stderr_fd, report_pipe.write_end.get(), child_mask);
+        exec_child(plan, fds, report_pipe.write_end.get(), child_mask);
     }
     // The child does the same; doing it here too means the group exists whichever runs first.
     // EACCES (the child already exec'd) and the like are harmless.

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <sys/types.h>
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -51,5 +52,19 @@ struct SpawnResult {
 // (Supervision) when it cannot fork.
 SpawnResult spawn_program(const ExecPlan& plan, int stdout_fd, int stderr_fd,
                           const sigset_t& child_mask);
+
+// The descriptors a child starts with. Every source must be 3 or above (make_pipe gives such).
+struct ChildFds {
+    int stdin_fd = -1;   // -1: inherited
+    int stdout_fd = -1;  // -1: inherited
+    int stderr_fd = -1;  // -1: inherited
+    // Become the child's fds 3, 4, ... in this order (at most kMaxExtraFds), e.g. the end of
+    // a socketpair a worker talks on. Everything else above 2 is closed at exec.
+    std::span<const int> extra;
+};
+inline constexpr std::size_t kMaxExtraFds = 8;
+
+// spawn_program with a stdin and extra descriptors; same rules otherwise.
+SpawnResult spawn_program(const ExecPlan& plan, const ChildFds& fds, const sigset_t& child_mask);
 
 }  // namespace optml::process

@@ -1,0 +1,151 @@
+#include "toolkit/serve/frame.hpp"
+
+#include <cstring>
+#include <stdexcept>
+
+namespace optml::serve {
+
+std::array<char, kFramePrefixSize> frame_prefix(std::uint32_t header_length,
+                                                std::uint64_t body_length) {
+    std::array<char, kFramePrefixSize> prefix{};
+    for (int i = 0; i < 4; ++i) prefix[i] = static_cast<char>((header_length >> (8 * i)) & 0xff);
+    for (int i = 0; i < 8; ++i) prefix[4 + i] = static_cast<char>((body_length >> (8 * i)) & 0xff);
+    return prefix;
+}
+
+FramePrefix parse_frame_prefix(const char* bytes) {
+    FramePrefix prefix{0, 0};
+    for (int i = 0; i < 4; ++i) {
+        prefix.header_length |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i]))
+                                << (8 * i);
+    }
+    for (int i = 0; i < 8; ++i) {
+        prefix.body_length |= static_cast<std::uint64_t>(static_cast<unsigned char>(bytes[4 + i]))
+                              << (8 * i);
+    }
+    return prefix;
+}
+
+std::optional<Frame> FrameReader::feed(std::string_view& input) {
+    while (!input.empty()) {
+        if (stage_ == Stage::Prefix) {
+            const std::size_t n = std::min(input.size(), kFramePrefixSize - prefix_filled_);
+            std::memcpy(prefix_ + prefix_filled_, input.data(), n);
+            prefix_filled_ += n;
+            input.remove_prefix(n);
+            if (prefix_filled_ < kFramePrefixSize) continue;
+            expected_ = parse_frame_prefix(prefix_);
+            prefix_filled_ = 0;
+            if (expected_.header_length > kMaxFrameHeader) {
+                throw std::runtime_error("a frame header of " +
+                                         std::to_string(expected_.header_length) + " bytes");
+            }
+            frame_.header.clear();
+            frame_.header.reserve(expected_.header_length);
+            frame_.body.clear();
+            stage_ = Stage::Header;
+        }
+        if (stage_ == Stage::Header) {
+            const std::size_t n =
+                std::min<std::size_t>(input.size(), expected_.header_length - frame_.header.size());
+            frame_.header.append(input.data(), n);
+            input.remove_prefix(n);
+            if (frame_.header.size() < expected_.header_length) continue;
+            frame_.body.resize(expected_.body_length);
+            filled_ = 0;
+            stage_ = Stage::Body;
+        }
+        if (stage_ == Stage::Body) {
+            const std::size_t n = std::min<std::size_t>(input.size(), frame_.body.size() - filled_);
+            std::memcpy(frame_.body.data() + filled_, input.data(), n);
+            filled_ += n;
+            input.remove_prefix(n);
+            if (auto complete = take_if_complete()) return complete;
+        }
+    }
+    if (stage_ == Stage::Header && expected_.header_length == 0) {
+        frame_.body.resize(expected_.body_length);
+        filled_ = 0;
+        stage_ = Stage::Body;
+    }
+    return take_if_complete();
+}
+
+std::optional<Frame> FrameReader::take_if_complete() {
+    if (stage_ != Stage::Body || filled_ < frame_.body.size()) return std::nullopt;
+    stage_ = Stage::Prefix;
+    filled_ = 0;
+    return std::move(frame_);
+}
+
+namespace {
+
+bool is_valid_utf8(std::string_view text) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto lead = static_cast<unsigned char>(text[i]);
+        std::size_t extra = 0;
+        unsigned minimum = 0;
+        unsigned code = 0;
+        if (lead < 0x80) {
+            ++i;
+            continue;
+        } else if ((lead & 0xe0) == 0xc0) {
+            extra = 1, minimum = 0x80, code = lead & 0x1f;
+        } else if ((lead & 0xf0) == 0xe0) {
+            extra = 2, minimum = 0x800, code = lead & 0x0f;
+        } else if ((lead & 0xf8) == 0xf0) {
+            extra = 3, minimum = 0x10000, code = lead & 0x07;
+        } else {
+            return false;
+        }
+        if (i + extra >= text.size()) return false;
+        for (std::size_t k = 1; k <= extra; ++k) {
+            const auto next = static_cast<unsigned char>(text[i + k]);
+            if ((next & 0xc0) != 0x80) return false;
+            code = (code << 6) | (next & 0x3f);
+        }
+        if (code < minimum || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return false;
+        i += extra + 1;
+    }
+    return true;
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view text) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    const bool latin1 = !is_valid_utf8(text);
+    out.push_back('"');
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        switch (c) {
+            case '"':
+                out.append("\\\"");
+                break;
+            case '\\':
+                out.append("\\\\");
+                break;
+            case '\n':
+                out.append("\\n");
+                break;
+            case '\r':
+                out.append("\\r");
+                break;
+            case '\t':
+                out.append("\\t");
+                break;
+            default:
+                if (byte < 0x20 || byte == 0x7f || (latin1 && byte >= 0x80)) {
+                    out.append("\\u00");
+                    out.push_back(kHex[byte >> 4]);
+                    out.push_back(kHex[byte & 0xf]);
+                } else {
+                    out.push_back(c);
+                }
+        }
+    }
+    out.push_back('"');
+}
+
+}  // namespace optml::serve

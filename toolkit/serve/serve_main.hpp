@@ -1,0 +1,8 @@
+#pragma once
+
+namespace optml::serve {
+
+// `serve`: the SageMaker inference front end (see README.md, "serve").
+int serve_main(int argc, char** argv);
+
+}  // namespace optml::serve
