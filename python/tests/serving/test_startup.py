@@ -78,6 +78,15 @@ def test_an_import_error_in_the_user_module_is_fatal(launcher):
     launcher.write("import not_a_module_anywhere\n")
     message, _ = start_and_expect_fatal(launcher, "loader")
     assert message.startswith("ModuleNotFoundError: No module named 'not_a_module_anywhere'")
+    assert message.endswith("(raised at " + str(launcher.code_dir / "inference.py") +
+                            ":1 in <module>)")
+
+
+def test_a_syntax_error_in_the_user_module_names_file_and_line(launcher):
+    launcher.write("def model_fn(model_dir):\n    return (\n")
+    message, _ = start_and_expect_fatal(launcher, "worker")
+    assert message.startswith("SyntaxError: '(' was never closed (inference.py, line 2)")
+    assert "frozen" not in message
 
 
 def test_sys_exit_while_loading_is_fatal(launcher):

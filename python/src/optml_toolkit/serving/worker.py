@@ -6,6 +6,7 @@ the connection or says exit, 1 after a fatal start-up error, 2 for a broken prot
 """
 
 import gc
+import importlib
 import os
 import signal
 import socket
@@ -22,6 +23,8 @@ EXIT_PROTOCOL = 2
 _CONNECTION_FD = 3
 _LAST_FRAMES = 3
 _REPARENT_DEADLINE_S = 10.0
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+_IMPORTLIB_DIR = os.path.dirname(importlib.__file__) + os.sep
 
 
 def _environment_setting(name, default=None):
@@ -54,10 +57,15 @@ def new_transformer(worker_id=None):
 
 
 def fatal_message(error):
-    """One paragraph: the exception's type and message, then where it was raised."""
+    """One paragraph: the exception's type and message, then where in the user's code (or the
+    libraries it called) it was raised; the import machinery's and this package's frames are
+    left out."""
     message = " ".join(str(error).split())
     text = f"{type(error).__name__}: {message}" if message else type(error).__name__
-    frames = traceback.extract_tb(error.__traceback__)[-_LAST_FRAMES:]
+    frames = [
+        frame for frame in traceback.extract_tb(error.__traceback__)
+        if not frame.filename.startswith(("<frozen ", _PACKAGE_DIR, _IMPORTLIB_DIR))
+    ][-_LAST_FRAMES:]
     if frames:
         where = "; ".join(f"{f.filename}:{f.lineno} in {f.name}" for f in frames)
         text += f" (raised at {where})"
