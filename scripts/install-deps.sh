@@ -12,7 +12,7 @@ packages=(
   libcurl4-openssl-dev libssl-dev nodejs awscli
   openmpi-bin python3-mpi4py openssh-server openssh-client iproute2
   python3-torch
-  python3-numpy python3-scipy python3-pytest
+  python3-numpy python3-scipy
   clang libclang-rt-14-dev
 )
 # Debian's nodejs comes without npm; NodeSource's nodejs bundles it and conflicts with it.
