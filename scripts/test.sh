@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The one command that runs every test: installs dependencies, builds, then runs the unit
-# tests, the integration tests against build/bin/train and the conformance cases in
-# ../shared/conformance through CTest.
+# The one command that runs every test: installs dependencies, builds, then runs through CTest
+# the unit tests, the integration tests against build/bin/train, the serve tests against
+# build/bin/serve, the Python side's pytest suites (python/tests/serving as python.serving,
+# python/tests/compat as python.compat), the fuzz targets, the include check, the multihost
+# tests and the conformance cases in ../shared/conformance.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
