@@ -14,6 +14,7 @@ packages=(
   python3-torch
   python3-numpy python3-scipy
   clang libclang-rt-14-dev
+  podman buildah runc uidmap debootstrap binutils
 )
 # Debian's nodejs comes without npm; NodeSource's nodejs bundles it and conflicts with it.
 if ! command -v npm >/dev/null 2>&1; then packages+=(npm); fi
