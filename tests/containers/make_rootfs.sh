@@ -10,7 +10,7 @@
 set -euo pipefail
 cache_dir=$1
 tarball=$cache_dir/bookworm-minbase.tar
-packages=python3,python3-pip,python3-setuptools,python3-wheel,openmpi-bin,openssh-server,python3-mpi4py
+packages=python3,python3-pip,python3-setuptools,python3-wheel,python3-numpy,openmpi-bin,openssh-server,python3-mpi4py
 # The list is part of the cache key: a changed list makes a new tarball.
 stamp=$cache_dir/bookworm-minbase.packages
 if [ -s "$tarball" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$packages" ]; then

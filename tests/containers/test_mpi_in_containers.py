@@ -45,7 +45,7 @@ class MpiInContainers(containers.ContainerTestCase):
                 "localhost/optml/base:mpi", ["train"],
                 network="ns:/run/netns/" + cluster.netns(host), name=name, volumes=volumes,
                 env={"OPTML_MPI_WORKERS_TIMEOUT": "30", "OPTML_MPI_JOB_START_TIMEOUT": "60"},
-                extra=["--hostname", host]), stdout=log, stderr=log)
+                hostname=host), stdout=log, stderr=log)
             self.addCleanup(self._remove, name, process)
             containers_by_host[host] = (process, log.name)
         deadline = time.monotonic() + 90
