@@ -3,7 +3,9 @@
 # the unit tests, the integration tests against build/bin/train, the serve tests against
 # build/bin/serve, the Python side's pytest suites (python/tests/serving as python.serving,
 # python/tests/compat as python.compat), the fuzz targets, the include check, the multihost
-# tests and the conformance cases in ../shared/conformance.
+# tests, the container tests (tests/containers: the images of docker/ built with buildah and run
+# with podman; the first run fetches a Debian rootfs once with debootstrap, cached in
+# tests/.containers) and the conformance cases in ../shared/conformance.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
