@@ -1,8 +1,9 @@
 # The bring-your-own-container base: Debian bookworm-slim, Python 3, pip and numpy (serve's
 # workers decode and encode payloads with it, as SageMaker's inference toolkit does), optml's
 # `train` and `serve` on PATH (/usr/local/bin, the gethostname shim beside train) and the
-# optml_toolkit Python package. Add your code and SageMaker runs `docker run IMAGE train` / `IMAGE serve`;
-# there is no ENTRYPOINT, so the command runs as PID 1 and SIGTERM reaches optml directly.
+# optml_toolkit Python package. Add your code and SageMaker runs `docker run IMAGE train` or
+# `IMAGE serve`; there is no ENTRYPOINT, so the command runs as PID 1 and SIGTERM reaches
+# optml directly.
 #
 #   buildah bud -f docker/base.Dockerfile -t optml/base .                 # needs optml/stage
 #   buildah bud -f docker/base.Dockerfile --target mpi -t optml/base:mpi .

@@ -5,7 +5,7 @@
 # the image then runs `train` with SAGEMAKER_TRAINING_MODULE=<toolkit>.training:main as usual.
 #
 #   buildah bud -f docker/framework.Dockerfile -t optml/framework .       # needs optml/stage
-#   buildah bud -f docker/framework.Dockerfile --build-arg BASE=optml/base:mpi -t optml/framework:mpi .
+#   buildah bud -f docker/framework.Dockerfile --build-arg BASE=optml/base:mpi -t optml/fw:mpi .
 ARG BASE=optml/base
 ARG OPTML_STAGE=optml/stage
 FROM ${OPTML_STAGE} AS optml

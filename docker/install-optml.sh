@@ -25,7 +25,10 @@ while [ $# -gt 0 ]; do
     --no-python) python=no; shift ;;
     --compat) compat=yes; shift ;;
     --compat-only) compat=only; binaries=no; shift ;;
-    *) echo "install-optml: unknown argument $1 (use --prefix DIR, --no-python, --compat, --compat-only)" >&2; exit 2 ;;
+    *)
+      echo "install-optml: unknown argument $1 (use --prefix DIR, --no-python, --compat," \
+        "--compat-only)" >&2
+      exit 2 ;;
   esac
 done
 
@@ -59,7 +62,8 @@ if python3 -m pip --version >/dev/null 2>&1; then
   # shellcheck disable=SC2086 # one word per folder
   PIP_BREAK_SYSTEM_PACKAGES=1 PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet \
     --no-index --no-build-isolation --no-cache-dir --disable-pip-version-check $packages
-  echo "install-optml: installed with pip: $(echo "$packages" | sed "s|$work/python/compat/||g; s|$work/python|optml-toolkit|")"
+  installed=$(echo "$packages" | sed "s|$work/python/compat/||g; s|$work/python|optml-toolkit|")
+  echo "install-optml: installed with pip: $installed"
 else
   [ "$compat" = no ] || { echo "install-optml: --compat needs pip (python3-pip)" >&2; exit 1; }
   site=$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')

@@ -45,7 +45,8 @@ IMAGES = [
 
 def parse_arguments():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--train", required=True, help="build/bin/train (serve and the shim beside it)")
+    parser.add_argument("--train", required=True,
+                        help="build/bin/train (serve and the shim beside it)")
     parser.add_argument("--work", required=True, help="a folder for container storage (kept)")
     known, rest = parser.parse_known_args()
     return known, [sys.argv[0]] + rest

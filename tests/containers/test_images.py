@@ -21,8 +21,9 @@ class Images(containers.ContainerTestCase):
     def test_base_has_optml_on_path_and_no_entrypoint(self):
         image = "localhost/optml/base"
         result = self.podman.run(image, [
-            "sh", "-c", "for c in train serve python3 pip3; do command -v $c; done; ls /usr/local/bin; "
-            "python3 -c 'import optml_toolkit.serving.worker, sagemaker_training; print(\"imports ok\")'; "
+            "sh", "-c", "for c in train serve python3 pip3; do command -v $c; done; "
+            "ls /usr/local/bin; python3 -c 'import optml_toolkit.serving.worker, "
+            "sagemaker_training; print(\"imports ok\")'; "
             "train --version"])
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertIn("/usr/local/bin/train\n/usr/local/bin/serve\n", result.stdout)
@@ -74,7 +75,8 @@ class Images(containers.ContainerTestCase):
                                 extra=["--entrypoint", "/bin/sh"])
         self.assertEqual(baked.stdout.strip(), "0", baked.stderr)
         fingerprint = ["sh", "-c", "ssh-keygen -l -f /etc/ssh/ssh_host_ed25519_key.pub; "
-                       "command -v mpirun; command -v sshd; python3 -c 'import mpi4py; print(\"mpi4py\")'"]
+                       "command -v mpirun; command -v sshd; "
+                       "python3 -c 'import mpi4py; print(\"mpi4py\")'"]
         first = self.podman.run(image, fingerprint)
         second = self.podman.run(image, fingerprint)
         self.assertEqual(first.returncode, 0, first.stderr)

@@ -32,7 +32,8 @@ class LocalRun(unittest.TestCase):
 
     def test_example_job_runs_and_its_model_is_copied_out(self):
         output = os.path.join(self.root, "out")
-        result = self.local("train", "--train", TRAIN, "--code", os.path.join(REPO, "example", "code"),
+        result = self.local("train", "--train", TRAIN,
+                            "--code", os.path.join(REPO, "example", "code"),
                             "--entry-point", "train.py",
                             "--channel", "train=" + os.path.join(REPO, "example", "data", "train"),
                             "--hp", "epochs=200", "--hp", "learning-rate=0.05",
