@@ -3,7 +3,7 @@
 #
 #   buildah bud -f docker/optml.Dockerfile --build-arg OPTML_BIN=build-release/bin -t optml/stage .
 #
-# then add optml to any image (Debian, Ubuntu, a CUDA or framework image; glibc 2.34 or newer):
+# then add optml to any image (Debian, Ubuntu, a CUDA or framework image; glibc 2.35 or newer):
 #
 #   COPY --from=optml/stage /opt/optml /opt/optml
 #   RUN /opt/optml/install.sh            # --no-python, --compat, --prefix DIR: see the script
