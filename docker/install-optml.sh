@@ -5,14 +5,14 @@
 #   DIR/bin/train, DIR/bin/serve and DIR/bin/liboptml_gethostname.so (the shim must sit beside
 #   train: train looks for it there); DIR defaults to /usr/local.
 #   The Python package optml_toolkit (serve's workers, the bootstraps, remote functions) with
-#   `python3 -m pip` when pip is there, else copied into python3's site-packages; skipped with
-#   --no-python or when the image has no python3 (train then runs native entry points only).
-#   --compat: also the distributions sagemaker-training and sagemaker-containers (needs pip),
-#   so that `pip install <framework toolkit>` finds them satisfied. --compat-only: only those
-#   (an image that has optml already: the framework layer on the base).
+#   `python3 -m pip` when pip and setuptools 61+ are there, else copied into site-packages;
+#   skipped with --no-python or when the image has no python3 (native entry points only).
+#   --compat: also the distributions sagemaker-training and sagemaker-containers (needs pip and
+#   setuptools 61+), so that `pip install <framework toolkit>` finds them satisfied.
+#   --compat-only: only those (an image that has optml already: the framework layer on the base).
 #
-# Nothing is downloaded: pip runs with --no-index and --no-build-isolation (the image needs
-# python3-setuptools for that, as Debian's python3-pip recommends).
+# Nothing is downloaded: pip runs with --no-index and --no-build-isolation, building with the
+# image's own setuptools (Debian's and Ubuntu's python3-pip depend on python3-setuptools).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 prefix=/usr/local
@@ -52,7 +52,13 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp -R "$here/python" "$work/python"
-if python3 -m pip --version >/dev/null 2>&1; then
+# pip builds the packages from their pyproject.toml with the image's own setuptools, which must
+# read [project] tables (61+; Ubuntu 22.04 has 59, which would install an empty "UNKNOWN").
+pip_can_build() {
+  python3 -m pip --version >/dev/null 2>&1 && python3 -c 'import setuptools, sys
+sys.exit(int(setuptools.__version__.split(".")[0]) < 61)' 2>/dev/null
+}
+if pip_can_build; then
   packages="$work/python"
   compat_packages="$work/python/compat/sagemaker-training $work/python/compat/sagemaker-containers"
   case $compat in
@@ -65,9 +71,12 @@ if python3 -m pip --version >/dev/null 2>&1; then
   installed=$(echo "$packages" | sed "s|$work/python/compat/||g; s|$work/python|optml-toolkit|")
   echo "install-optml: installed with pip: $installed"
 else
-  [ "$compat" = no ] || { echo "install-optml: --compat needs pip (python3-pip)" >&2; exit 1; }
+  if [ "$compat" != no ]; then
+    echo "install-optml: --compat needs pip and setuptools 61 or newer in the image" >&2
+    exit 1
+  fi
   site=$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
   mkdir -p "$site"
   cp -R "$work/python/src/." "$site/"
-  echo "install-optml: Python package copied into $site (no pip in this image)"
+  echo "install-optml: Python package copied into $site (no pip, or setuptools older than 61)"
 fi
