@@ -69,6 +69,31 @@ class Images(containers.ContainerTestCase):
         self.assertIn("Version: 5.1.1+optml\nVersion: 2.8.6.post2+optml\n", result.stdout)
         self.assertIn("toolkit imports ok", result.stdout)
 
+    def test_install_script_without_a_usable_pip_copies_the_package(self):
+        # The stage's layout from this checkout, mounted into the base image; a setuptools that
+        # says 59 (Ubuntu 22.04's, which cannot build from [project] tables) shadows the real one.
+        stage = self.make_temp()
+        bin_dir = os.path.join(containers.REPO, containers.stage_binaries(self.podman, self.train))
+        old_setuptools = os.path.join(stage, "old", "setuptools")
+        os.makedirs(old_setuptools)
+        with open(os.path.join(old_setuptools, "__init__.py"), "w") as f:
+            f.write("__version__ = '59.6.0'\n")
+        volumes = [(bin_dir, "/stage/bin"), (os.path.join(containers.REPO, "python"),
+                                             "/stage/python"),
+                   (os.path.join(containers.REPO, "docker", "install-optml.sh"),
+                    "/stage/install.sh"), (os.path.join(stage, "old"), "/old")]
+        script = ("PYTHONPATH=/old sh /stage/install.sh --prefix /opt/x && "
+                  "ls /opt/x/bin && python3 -c 'import optml_toolkit.serving.worker; "
+                  "print(\"package ok\")'; PYTHONPATH=/old sh /stage/install.sh --compat-only; "
+                  "echo compat=$?")
+        result = self.podman.run("localhost/optml/base:native", ["sh", "-c", script],
+                                 volumes=volumes)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("Python package copied into /usr/local/lib/python3", result.stdout)
+        self.assertIn("liboptml_gethostname.so\nserve\ntrain\npackage ok\n", result.stdout)
+        self.assertIn("--compat needs pip and setuptools 61 or newer", result.stderr)
+        self.assertIn("compat=1", result.stdout)
+
     def test_mpi_variant_makes_host_keys_at_first_start(self):
         image = "localhost/optml/base:mpi"
         baked = self.podman.run(image, ["-c", "ls /etc/ssh/ssh_host_* 2>/dev/null | wc -l"],
