@@ -101,12 +101,10 @@ class Podman:
         return self.podman("image", "exists", name, check=False).returncode == 0
 
     def run_args(self, image, argv, network="none", volumes=(), env=None, name=None,
-                 detach=False, extra=(), hostname="algo-1"):
+                 extra=(), hostname="algo-1"):
         # The job's host name resolves in the container (podman adds it to /etc/hosts), as
         # SageMaker's do: train waits until every host of resourceconfig.json resolves.
         args = ["run", "--rm"] + LIMITS + ["--network", network, "--hostname", hostname]
-        if detach:
-            args.append("--detach")
         if name:
             args += ["--name", name]
         for host, inside in volumes:
