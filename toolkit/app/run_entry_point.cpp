@@ -59,7 +59,11 @@ reporting::Verdict run_spec(const EntryPointSpec& spec) {
         entry::make_executable(spec.code_dir, plan.entry_point_file);
 
     process::SupervisorOptions options;
-    options.stop_timeout = settings.stop_timeout;
+    // The job's train gives this command the same deadline for the same stop: a second less
+    // lets it kill its program's group and report before it is killed itself.
+    options.stop_timeout = settings.stop_timeout > std::chrono::seconds(2)
+                               ? settings.stop_timeout - std::chrono::seconds(1)
+                               : settings.stop_timeout / 2;
     options.cleanup_timeout = settings.cleanup_timeout;
     if (auto failed = run_preparation(plan, options)) return *failed;
 

@@ -189,3 +189,30 @@ def test_run_entry_point_with_a_bad_spec_names_it(tmp_path, train_binary):
     missing = subprocess.run([train_binary, "run-entry-point"], capture_output=True, text=True,
                              timeout=60)
     assert missing.returncode == 2 and "--spec FILE" in missing.stderr
+
+
+def test_a_stop_reaches_the_program_with_the_jobs_stop_deadline(tmp_path, train_binary):
+    # SIGTERM to train reaches the framework's group (the framework, train run-entry-point)
+    # and run-entry-point forwards it to the program, which takes 2 s to stop: longer than
+    # the cleanup timeout, well within the stop timeout.
+    job = Job(tmp_path, dict(PROGRAM, probe_failure='"stop"'))
+    env = dict(job.env, SAGEMAKER_TRAINING_MODULE="stand_in_pytorch.training:main",
+               OPTML_STOP_TIMEOUT="30", OPTML_CLEANUP_TIMEOUT="1")
+    process = subprocess.Popen([train_binary], cwd=job.tmp, env=env, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not os.path.exists(job.dump_path):
+            assert process.poll() is None and time.monotonic() < deadline, "no program"
+            time.sleep(0.02)
+        program_pid = job.dump()["pid"]
+        process.send_signal(15)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 128 + 15, stderr
+    with open(job.dump_path + ".stopped") as f:
+        assert f.read() == "SIGTERM"
+    assert job.failure().startswith("Stopped:\n"), job.failure()
+    wait_gone([program_pid])
