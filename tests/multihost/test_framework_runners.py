@@ -5,11 +5,9 @@ the framework process alone, and the toolkit's `train run-entry-point` runs optm
 raises fails every host's job, the leader's failure file holding the rank's exception."""
 import os
 import re
-import unittest
 
 import mpi_job
 import runner_job
-import simulated_hosts
 
 REPO = os.path.realpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 TOOLKIT_PATH = os.path.join(REPO, "python", "src") + ":" + os.path.join(
