@@ -2,7 +2,7 @@
 """What the Python compat layer costs a framework-module job before the user's program runs.
 
 Not part of the test suite; standard library only. Usage:
-    python3 bench/compat_startup_benchmark.py [--runs 20]
+    python3 bench/compat_startup_benchmark.py [--runs 20] [--train build/bin/train]
 
 Measures, in fresh interpreters on a scaffolded temporary base dir (runs interleaved, median
 and spread of wall time):
@@ -11,8 +11,15 @@ and spread of wall time):
   exported    import + Environment() + to_env_vars(), reading train's SM_TRAINING_ENV
   computed    import + Environment() + to_env_vars(), computed from the config files (the
               reference's way: reads the files, spawns nvidia-smi / neuron-ls probes)
-The end-to-end figure (framework-module job vs the program run directly through train)
-needs the C++ `train run-entry-point`, which does not exist yet.
+With --train (end to end, whole jobs on fresh base dirs, a no-op train.py; runs interleaved):
+  program     python3 train.py, no train around it
+  direct      train running train.py as the job's entry point (sagemaker_program)
+  framework   train running a PyTorch-style toolkit (SAGEMAKER_TRAINING_MODULE, the compat
+              tests' stand_in_pytorch) whose entry_point.run hands train.py to
+              `train run-entry-point`
+  toolkit     the same framework process without the run (Environment(), to_env_vars())
+framework - direct is what a framework-module job costs over the same program run directly;
+framework - toolkit - program is the hand-off itself (spec, run-entry-point, its supervisor).
 """
 import argparse
 import json
@@ -50,11 +57,67 @@ def scaffold(tmp):
     return base
 
 
+TOOLKITS = os.path.join(REPO, "python", "tests", "compat", "toolkits")
+NO_RUN_TOOLKIT = ("from sagemaker_training import environment\n"
+                  "def main():\n    environment.Environment().to_env_vars()\n")
+
+
+def end_to_end(options):
+    """Whole jobs through train: the figures of the module docstring's second part."""
+    cases = ("program", "direct", "framework", "toolkit")
+    times = {name: [] for name in cases}
+    with tempfile.TemporaryDirectory() as tmp:
+        with open(os.path.join(tmp, "bench_no_run_toolkit.py"), "w") as f:
+            f.write(NO_RUN_TOOLKIT)
+        for run in range(options.runs):
+            for name in cases:
+                base = scaffold(os.path.join(tmp, "%s-%d" % (name, run)))
+                code = os.path.join(base, "code")
+                with open(os.path.join(code, "train.py"), "w") as f:
+                    f.write("pass\n")
+                env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "SAGEMAKER_BASE_DIR": base,
+                       "PYTHONPATH": ":".join([SRC, TOOLKITS, tmp]), "HOME": tmp,
+                       "LANG": "C.UTF-8", "SM_STUDIO_LOCAL_MODE": "true",
+                       "OPTML_PYTHON": options.python, "OPTML_TRAIN": options.train}
+                if name == "program":
+                    argv = [options.python, "train.py"]
+                else:
+                    argv = [options.train]
+                if name == "framework":
+                    env["SAGEMAKER_TRAINING_MODULE"] = "stand_in_pytorch.training:main"
+                if name == "toolkit":
+                    env["SAGEMAKER_TRAINING_MODULE"] = "bench_no_run_toolkit:main"
+                start = time.perf_counter()
+                completed = subprocess.run(argv, env=env, cwd=code, stdout=subprocess.DEVNULL,
+                                           stderr=subprocess.PIPE, text=True)
+                times[name].append(time.perf_counter() - start)
+                if completed.returncode != 0:
+                    raise SystemExit("%s failed: %s" % (name, completed.stderr[-2000:]))
+                if name != "program" and not os.path.exists(
+                        os.path.join(base, "output", "success")):
+                    raise SystemExit("%s wrote no output/success" % name)
+    median = {name: 1000 * statistics.median(values) for name, values in times.items()}
+    for name in cases:
+        print("%-10s wall median %6.1f ms (min %6.1f, max %6.1f, %d runs)" % (
+            name, median[name], 1000 * min(times[name]), 1000 * max(times[name]),
+            options.runs))
+    print("framework-module job over the same program run directly by train: %+.1f ms"
+          % (median["framework"] - median["direct"]))
+    print("framework-module job over the bare program: %+.1f ms"
+          % (median["framework"] - median["program"]))
+    print("the hand-off (spec, train run-entry-point, its supervisor), without the "
+          "program's own run: %+.1f ms"
+          % (median["framework"] - median["toolkit"] - median["program"]))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--python", default="/usr/bin/python3")
+    parser.add_argument("--train", help="optml's train: also time whole jobs end to end")
     options = parser.parse_args()
+    if options.train:
+        options.train = os.path.realpath(options.train)
     with tempfile.TemporaryDirectory() as tmp:
         base = scaffold(tmp)
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "SAGEMAKER_BASE_DIR": base,
@@ -81,6 +144,9 @@ def main():
         print("%-9s wall median %6.1f ms (min %6.1f)   cpu median %6.1f ms (%d runs)" % (
             name, 1000 * statistics.median(times[name]), 1000 * min(times[name]),
             1000 * statistics.median(cpu[name]), options.runs))
+    if options.train:
+        print()
+        end_to_end(options)
 
 
 if __name__ == "__main__":

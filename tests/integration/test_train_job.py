@@ -152,6 +152,22 @@ class TrainJobTest(TrainTestCase):
         self.assertNotEqual(code, 0)
         self.assertIn("nosuchframework.x", missing.failure()[:1024])
 
+    def test_framework_module_runs_alone_whatever_the_distribution_switches(self):
+        # Distribution is the framework's business: no mpirun, torchrun or parameter servers
+        # around its process (they would fail here: no sshd, torchrun or mxnet).
+        for switch in ("sagemaker_mpi_enabled", "sagemaker_torch_distributed_enabled",
+                       "sagemaker_parameter_server_enabled"):
+            job = self.job(hyperparameters={switch: True})
+            job.write_code("myframework.py", "import os\n"
+                           "def main():\n"
+                           "    open(os.environ['SM_MODEL_DIR'] + '/env', 'w').write(\n"
+                           "        os.environ.get('DMLC_ROLE', '') + os.environ.get('RANK', ''))\n")
+            code, _, stderr = job.run(self.train,
+                                      {"SAGEMAKER_TRAINING_MODULE": "myframework:main"})
+            self.assertEqual(code, 0, switch + ": " + stderr.decode())
+            with open(job.path("model", "env")) as f:
+                self.assertEqual(f.read(), "", switch)
+
     def test_requirements_failure_reports_pips_complaint(self):
         job = self.job(hyperparameters={"sagemaker_program": "train.py"})
         job.write_code("train.py", "pass\n")

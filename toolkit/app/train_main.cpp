@@ -6,6 +6,7 @@
 #include <optional>
 #include <string_view>
 
+#include "toolkit/app/run_entry_point.hpp"
 #include "toolkit/app/training_job.hpp"
 #include "toolkit/config/paths.hpp"
 #include "toolkit/logging/log.hpp"
@@ -83,6 +84,10 @@ int train_main(int argc, char** argv) {
     // Before any thread exists, so every thread inherits the block (see stop_requests.hpp).
     process::keep_stop_requests_pending();
     process::report_file_size_limit_as_error();
+    if (argc >= 2 && std::string_view(argv[1]) == kRunEntryPointCommand) {
+        process::become_subreaper();
+        return run_entry_point_main(argc, argv);
+    }
     CLI::App cli(kDescription, "train");
     cli.set_version_flag("--version", std::string("optml train ") + OPTML_VERSION);
     std::optional<errors::Error> bad_command_line;

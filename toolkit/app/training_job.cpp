@@ -1,5 +1,8 @@
 #include "toolkit/app/training_job.hpp"
 
+#include "toolkit/app/framework_run.hpp"
+#include "toolkit/app/job_steps.hpp"
+
 #include "toolkit/launchers/started_program.hpp"
 #include "toolkit/mpi/job.hpp"
 #include "toolkit/parameter_server/job.hpp"
@@ -14,8 +17,6 @@
 #include "toolkit/launchers/runner_kind.hpp"
 #include "toolkit/logging/log.hpp"
 #include "toolkit/mapping/program_environment.hpp"
-#include "toolkit/process/signal_name.hpp"
-#include "toolkit/process/stop_requests.hpp"
 #include "toolkit/process/supervisor.hpp"
 #include "toolkit/sync/intermediate_sync.hpp"
 #include "toolkit/system/uri_redaction.hpp"
@@ -61,19 +62,14 @@ void log_code_source(files::CodeSource source, const config::TrainingEnv& env) {
     }
 }
 
-// A stop that came in while no program ran ends the job before its next step.
-void stop_if_requested(const std::string& next_step) {
-    if (auto stop = process::take_stop_request()) {
-        throw errors::StopRequested(*stop, "train received " + process::signal_name(*stop) +
-                                               " before " + next_step +
-                                               "; the program was not started.");
-    }
-}
-
-// One process on this host, or the job's multi-host runner.
+// One process on this host, or the job's multi-host runner. The framework process of
+// SAGEMAKER_TRAINING_MODULE is always one process: its toolkit chooses the user program's.
 reporting::Verdict run_program(const config::TrainingEnv& env, const entry::LaunchPlan& plan,
                                const config::Settings& settings,
-                               const process::SupervisorOptions& options) {
+                               const process::SupervisorOptions& options,
+                               bool requirements_installed) {
+    if (plan.kind == entry::EntryPointKind::FrameworkModule)
+        return run_framework_process(plan, requirements_installed, options);
     const launchers::RunnerKind runner = launchers::choose_runner(env);
     switch (runner) {
         case launchers::RunnerKind::Mpi:
@@ -128,21 +124,15 @@ reporting::Verdict run_training_job(const system::EnvironmentSnapshot& environme
     options.stop_timeout = settings.stop_timeout;
     options.cleanup_timeout = settings.cleanup_timeout;
 
-    for (const entry::PreparationStep& step : plan.preparation) {
-        stop_if_requested(step.description);
-        logging::info("running " + step.description);
-        process::Outcome outcome = launchers::run_started(step.command, options);
-        if (!outcome.succeeded()) {
-            return reporting::verdict_for_preparation(outcome, step.failure_kind, step.description);
-        }
-    }
+    if (auto failed = run_preparation(plan, options)) return *failed;
 
     stop_if_requested("starting the program");
     // Uploads output/intermediate while the program runs; finish() flushes what is left,
     // also when the program failed or was stopped (the destructor covers a throw).
     std::unique_ptr<sync::IntermediateSync> intermediate =
         sync::IntermediateSync::start_if_configured(env, environment);
-    const reporting::Verdict verdict = run_program(env, plan, settings, options);
+    const reporting::Verdict verdict =
+        run_program(env, plan, settings, options, installs_requirements(plan));
     if (intermediate) intermediate->finish();
     return verdict;
 }

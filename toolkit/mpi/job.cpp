@@ -123,8 +123,11 @@ reporting::Verdict follow(const mpi::MpiPlan& plan, const config::Settings& sett
 
 reporting::Verdict run_job(const config::TrainingEnv& env, const entry::LaunchPlan& launch,
                            const config::Settings& settings,
-                           const process::SupervisorOptions& supervision) {
-    const mpi::MpiPlan plan = mpi::plan_mpi(env, launch, mpi_options(settings));
+                           const process::SupervisorOptions& supervision,
+                           const std::vector<std::string>& program_prefix) {
+    mpi::MpiOptions options = mpi_options(settings);
+    options.program_prefix = program_prefix;
+    const mpi::MpiPlan plan = mpi::plan_mpi(env, launch, options);
     logging::info(std::string("MPI ") + (plan.is_leader() ? "leader" : "worker") + " of " +
                   std::to_string(plan.hosts.size()) + " hosts, " +
                   std::to_string(plan.processes_per_host) + " processes per host");

@@ -21,8 +21,10 @@ namespace optml::mpi {
 // sshd runs as a HelperProcess (its own group, held by a pidfd) started before the
 // supervisor: run_supervised's waitpid(-1) may reap it if it dies during the job, which the
 // pidfd makes harmless, and it is stopped once the job is over.
+// `program_prefix` goes before the program on every rank (SMDataParallel's smddprun).
 reporting::Verdict run_job(const config::TrainingEnv& env, const entry::LaunchPlan& launch,
                            const config::Settings& settings,
-                           const process::SupervisorOptions& supervision);
+                           const process::SupervisorOptions& supervision,
+                           const std::vector<std::string>& program_prefix = {});
 
 }  // namespace optml::mpi

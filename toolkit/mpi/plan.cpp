@@ -82,6 +82,7 @@ std::vector<std::string> default_words(const config::TrainingEnv& env,
 
 std::vector<std::string> rank_command(const entry::LaunchPlan& launch, const MpiOptions& options) {
     std::vector<std::string> command = options.rank_wrapper;
+    command.insert(command.end(), options.program_prefix.begin(), options.program_prefix.end());
     const entry::ProgramSpec& program = launch.program_spec;
     if (program.runs_under_python()) {
         command.insert(command.end(), {program.interpreter, "-m", "mpi4py"});

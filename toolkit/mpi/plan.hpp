@@ -20,6 +20,8 @@ struct MpiOptions {
     // host's resourceconfig.json, announces the host (mpi_output_filter.hpp) and execs the rest
     // of its argv (no shell). Empty: no wrapper.
     std::vector<std::string> rank_wrapper;
+    // Put between the rank wrapper and the program, e.g. SMDataParallel's `smddprun`.
+    std::vector<std::string> program_prefix;
     // The gethostname() shim ranks load (LD_PRELOAD), so code asking the OS for its host name
     // gets algo-N as in the reference. Unset: no shim.
     std::optional<std::string> hostname_shim;

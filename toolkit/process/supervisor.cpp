@@ -99,6 +99,7 @@ int Supervision::run() {
     enum class Phase { Running, Terminating, Killing };
     Phase phase = Phase::Running;
     Clock::time_point cleanup_deadline{};
+    bool killing_at_stop_deadline = false;
     auto group_check = first_group_check;
     for (;;) {
         const Reaped reaped = reap_exited(child_);
@@ -114,9 +115,17 @@ int Supervision::run() {
             if (!group_exists()) {
                 return *child_status_;
             }
-            signal_group(SIGTERM);
             phase = Phase::Terminating;
-            cleanup_deadline = after(now, options_.cleanup_timeout);
+            if (stop_deadline_) {
+                // The whole group was asked to stop: what is left (a framework's
+                // run-entry-point still stopping its own program) keeps the rest of the stop
+                // deadline, without a second SIGTERM.
+                cleanup_deadline = std::max(*stop_deadline_, after(now, options_.cleanup_timeout));
+                killing_at_stop_deadline = true;
+            } else {
+                signal_group(SIGTERM);
+                cleanup_deadline = after(now, options_.cleanup_timeout);
+            }
         } else if (phase == Phase::Running && stop_deadline_ && now >= *stop_deadline_) {
             signal_group(SIGKILL);
             outcome_.killed_after_stop_timeout = true;
@@ -131,6 +140,7 @@ int Supervision::run() {
                     return *child_status_;
                 }
                 signal_group(SIGKILL);
+                if (killing_at_stop_deadline) outcome_.killed_after_stop_timeout = true;
                 phase = Phase::Killing;
                 cleanup_deadline = after(now, options_.cleanup_timeout);
             }

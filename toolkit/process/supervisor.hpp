@@ -14,7 +14,8 @@ struct SupervisorOptions {
     // gets SIGKILL. Below the platform's 120 s grace so train can still report.
     std::chrono::milliseconds stop_timeout{std::chrono::seconds(100)};
     // After the program exits, how long what it left running in its group gets between
-    // SIGTERM and SIGKILL.
+    // SIGTERM and SIGKILL. After a forwarded stop, what is left keeps the rest of the stop
+    // deadline instead (it got the stop signal already).
     std::chrono::milliseconds cleanup_timeout{std::chrono::seconds(2)};
     // How many trailing bytes of the program's stderr are kept for the failure reason.
     std::size_t stderr_tail_bytes = 16 * 1024;

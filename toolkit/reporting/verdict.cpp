@@ -74,6 +74,21 @@ std::string process_failure_text(std::string_view class_name, const process::Out
     return header + body + "\"";
 }
 
+Verdict failure_verdict(int exit_code, std::string failure_reason) {
+    Verdict verdict;
+    verdict.exit_code = exit_code;
+    verdict.failure_reason = std::move(failure_reason);
+    return verdict;
+}
+
+Verdict with_program_details(Verdict verdict, const process::Outcome& outcome,
+                             std::string_view error_text) {
+    verdict.error_text = std::string(error_text);
+    if (std::string ending = how_it_ended(outcome); !ending.empty())
+        verdict.extra_info = std::move(ending);
+    return verdict;
+}
+
 }  // namespace
 
 Verdict success() {
@@ -86,8 +101,8 @@ Verdict verdict_for_error(const errors::Error& error) {
         exit_code = 128 + stop->signal_number();
     }
     // Messages may quote file names and other bytes from outside: the file must be UTF-8.
-    return Verdict{exit_code,
-                   std::string(errors::kind_name(error.kind())) + ":\n" + valid_utf8(error.what())};
+    return failure_verdict(
+        exit_code, std::string(errors::kind_name(error.kind())) + ":\n" + valid_utf8(error.what()));
 }
 
 Verdict verdict_for_program(const process::Outcome& outcome, std::string_view summary) {
@@ -99,21 +114,30 @@ Verdict verdict_for_program(const process::Outcome& outcome, const FailureDetail
         detail.error_text ? std::string_view(*detail.error_text) : outcome.stderr_tail;
     // A stopped job is reported as stopped even when the program exited 0 on SIGTERM; the
     // exit code stays the program's own.
+    Verdict verdict;
     if (outcome.forwarded_stop_signal) {
-        return Verdict{outcome.exit_code(),
-                       process_failure_text("Stopped", outcome, detail.summary, error_text)};
+        verdict =
+            failure_verdict(outcome.exit_code(),
+                            process_failure_text("Stopped", outcome, detail.summary, error_text));
+    } else if (outcome.succeeded()) {
+        return success();
+    } else {
+        verdict = failure_verdict(
+            outcome.exit_code(),
+            process_failure_text("ExecuteUserScriptError", outcome, detail.summary, error_text));
     }
-    if (outcome.succeeded()) return success();
-    return Verdict{outcome.exit_code(), process_failure_text("ExecuteUserScriptError", outcome,
-                                                             detail.summary, error_text)};
+    return with_program_details(std::move(verdict), outcome, error_text);
 }
 
 Verdict verdict_for_preparation(const process::Outcome& outcome, errors::ErrorKind kind,
                                 std::string_view description) {
     // Name the step right after the class so the reason says what failed.
-    return Verdict{exit_code_for(kind),
-                   process_failure_text(errors::kind_name(kind), outcome,
-                                        std::string(description) + " failed", outcome.stderr_tail)};
+    return with_program_details(
+        failure_verdict(
+            exit_code_for(kind),
+            process_failure_text(errors::kind_name(kind), outcome,
+                                 std::string(description) + " failed", outcome.stderr_tail)),
+        outcome, outcome.stderr_tail);
 }
 
 }  // namespace optml::reporting

@@ -15,6 +15,10 @@ namespace optml::reporting {
 struct Verdict {
     int exit_code = 0;
     std::optional<std::string> failure_reason;  // nullopt: success
+    // For a program or step that ran: the text its ErrorMessage was drawn from (the stderr
+    // tail, or what a runner read from it) and how it ended when a signal or a stop ended it.
+    std::string error_text;
+    std::optional<std::string> extra_info;
 
     bool succeeded() const { return !failure_reason.has_value(); }
 };

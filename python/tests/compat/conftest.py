@@ -29,6 +29,14 @@ def train_binary(request):
     return os.path.realpath(train)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def real_train_for_jobs(request):
+    """Jobs hand programs to the real train (through recording_train.py)."""
+    import jobs
+    train = request.config.getoption("--train") or os.path.join(REPO, "build", "bin", "train")
+    jobs.REAL_TRAIN = os.path.realpath(train)
+
+
 @pytest.fixture(scope="session")
 def python3():
     """The interpreter the tests run programs with (Debian's, as in the jobs)."""

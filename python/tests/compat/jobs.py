@@ -10,15 +10,24 @@ from conftest import PYTHON_SRC, TESTS_DIR
 
 CLEAN_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 STAND_IN_TRAIN = os.path.join(TESTS_DIR, "stand_in_train.py")
+RECORDING_TRAIN = os.path.join(TESTS_DIR, "recording_train.py")
+# The real train binary (set by conftest's session fixture from --train).
+REAL_TRAIN = None
 TOOLKITS = os.path.join(TESTS_DIR, "toolkits")
 USER_PROGRAM = os.path.join(TESTS_DIR, "user_program.py")
 
 
 class Job:
-    """A job on tmp/opt/ml whose code dir holds the dumping user program as train.py."""
+    """A job on tmp/opt/ml whose code dir holds the dumping user program as train.py.
+
+    Programs handed over by the toolkits run through the real `train run-entry-point`
+    (behind recording_train.py, which keeps the spec for assertions). `stand_in=True` uses
+    stand_in_train.py instead, for tests that check only what the Python side hands over
+    for a runner that cannot run on one machine without the namespace testbed (MPI starts
+    sshd; tests/multihost runs those for real)."""
 
     def __init__(self, tmp, hyperparameters, resource_config=None, channels=None,
-                 environment=None):
+                 environment=None, stand_in=False):
         self.tmp = os.path.realpath(str(tmp))
         self.base = os.path.join(self.tmp, "opt", "ml")
         for folder in ("model", "output/data", "input/data", "input/config", "code"):
@@ -37,7 +46,8 @@ class Job:
             "HOME": os.path.join(self.tmp, "home"),
             "SAGEMAKER_BASE_DIR": self.base,
             "DUMP_TO": self.dump_path,
-            "OPTML_TRAIN": STAND_IN_TRAIN,
+            "OPTML_TRAIN": STAND_IN_TRAIN if stand_in else RECORDING_TRAIN,
+            "OPTML_TEST_REAL_TRAIN": REAL_TRAIN or "",
             "STAND_IN_RECORD": self.spec_record,
             "SM_STUDIO_LOCAL_MODE": "true",
             "PYTHONPATH": PYTHON_SRC + ":" + TOOLKITS,

@@ -1,10 +1,12 @@
 #!/usr/bin/python3
 """TEST STAND-IN for `train run-entry-point` (optml_toolkit/compat/RUN_ENTRY_POINT.md).
 
-optml's C++ `train` does not have this subcommand yet; until it does, the Python tests point
-OPTML_TRAIN here. It implements the contract minimally: the Process runner only, no code
-acquisition, no install steps, no signal handling. It runs the program with the spec's
-environment, arguments and code dir, relays its stderr while keeping a tail, writes the
+The compat tests use the real train (behind recording_train.py); this stand-in remains for
+the tests that check only what the Python side hands over for a runner the real train would
+run for real (MPI starts sshd, which a test on one machine must not do: tests/multihost runs
+MPI on the namespace testbed). It implements the contract minimally: every runner as one
+process, no code acquisition, no install steps, no signal handling. It runs the program with
+the spec's environment, arguments and code dir, relays its stderr while keeping a tail, writes the
 result file and exits with the program's status. When the spec's environment has
 STAND_IN_RECORD (a path), it also saves the spec there so tests can check what the Python
 side handed over.

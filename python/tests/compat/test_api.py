@@ -111,7 +111,7 @@ def test_read_hyperparameters_decodes_values_and_keeps_sagemaker_keys(tmp_path, 
 
 
 def test_entry_point_run_hands_over_args_environment_and_options(tmp_path, python3):
-    job = Job(tmp_path, dict(PROGRAM, lr="0.1"))
+    job = Job(tmp_path, dict(PROGRAM, lr="0.1"), stand_in=True)
     job.python(python3, (
         "import os\n"
         "from sagemaker_training import entry_point, environment, runner\n"
@@ -157,7 +157,7 @@ def test_entry_point_run_without_train_names_optml_train(tmp_path, python3):
 
 
 def test_containers_chainer_style_run_with_runner_keyword(tmp_path, python3):
-    job = Job(tmp_path, dict(PROGRAM, sagemaker_use_mpi="true", epochs="2"))
+    job = Job(tmp_path, dict(PROGRAM, sagemaker_use_mpi="true", epochs="2"), stand_in=True)
     seen = job.python(python3, (
         "import json\n"
         "import sagemaker_containers.beta.framework as framework\n"

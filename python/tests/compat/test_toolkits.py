@@ -1,8 +1,11 @@
 """Stand-in framework toolkits (toolkits/, written from framework-api.md's call patterns)
-running on temporary base dirs, with OPTML_TRAIN pointing at the stand-in `train
-run-entry-point` (stand_in_train.py: the real C++ subcommand comes later)."""
+running on temporary base dirs through the real `train` and `train run-entry-point`
+(recording_train.py keeps the spec the Python side handed over). The runner-choice test
+uses stand_in_train.py, which records the spec and runs the program as one process: MPI on
+one machine would start sshd (tests/multihost runs MPI for real)."""
 
 import json
+import os
 
 import pytest
 
@@ -65,7 +68,7 @@ def test_pytorch_style_runner_choice_reaches_train(tmp_path, python3, flags, exp
                       "hosts": ["algo-1"]},
                      {"instance_group_name": "other", "instance_type": "ml.c5.xlarge",
                       "hosts": ["algo-2"]}]}
-    job = Job(tmp_path, dict(PROGRAM, **flags), resource_config=resources)
+    job = Job(tmp_path, dict(PROGRAM, **flags), resource_config=resources, stand_in=True)
     completed = job.directly(python3, "stand_in_pytorch.training")
     assert completed.returncode == 0, completed.stderr
     assert job.spec()["runner"] == expected
@@ -76,6 +79,8 @@ def test_pytorch_style_gloo_abort_at_exit_lets_the_job_succeed(tmp_path, train_b
     completed = job.through_train(train_binary, "stand_in_pytorch.training")
     assert completed.returncode == 0, completed.stderr
     assert job.succeeded() and job.failure() is None
+    # The framework's own log line shows: logging is configured before its function runs.
+    assert "gloo aborted at exit after training finished; ignoring" in completed.stderr
 
 
 def test_pytorch_style_user_exception_is_raised_with_the_stderr_tail(tmp_path, python3):
@@ -95,15 +100,22 @@ def test_pytorch_style_user_exception_is_raised_with_the_stderr_tail(tmp_path, p
     assert seen["code"] == "1"
 
 
-def test_pytorch_style_failing_program_fails_the_job_with_its_exception(tmp_path,
-                                                                       train_binary):
-    job = Job(tmp_path, dict(PROGRAM, probe_failure='"raise"'))
+def test_pytorch_style_failing_program_fails_the_job_with_one_failure_file(tmp_path,
+                                                                         train_binary):
+    job = Job(tmp_path, dict(PROGRAM, probe_failure='"raise"', secret='"s3cr3t-value"'))
     completed = job.through_train(train_binary, "stand_in_pytorch.training")
-    assert completed.returncode != 0
+    assert completed.returncode == 1, completed.stderr
     assert not job.succeeded()
+    assert sorted(os.listdir(os.path.join(job.base, "output"))) == ["data", "failure"]
     failure = job.failure()
-    assert failure is not None
-    assert "ValueError: the user program failed on purpose" in failure
+    # The user's exception first, by optml's contract: not the framework's traceback around
+    # ExecuteUserScriptError, no command line, no hyperparameter value.
+    assert failure.startswith('ExecuteUserScriptError:\nExitCode 1\nErrorMessage "ValueError: '
+                              'the user program failed on purpose'), failure
+    assert failure.count("ExecuteUserScriptError") == 1, failure
+    assert "Command" not in failure and "s3cr3t-value" not in failure
+    assert "training.py" not in failure  # the toolkit's frames
+    assert "s3cr3t-value" not in completed.stderr  # nor in any log line
 
 
 def test_tensorflow_style_model_dir_rewrite_reaches_argv_and_sm_variables(tmp_path,

@@ -3,6 +3,14 @@
 import importlib, sys
 module_name, function_name = sys.argv[1], sys.argv[2]
 del sys.argv[1:3]
+# Logging at the job's level before the framework runs, as the reference configures it before
+# it calls the function: the framework's log lines would vanish otherwise.
+try:
+    from optml_toolkit.compat import framework_process
+except ImportError:
+    framework_process = None
+if framework_process is not None:
+    framework_process.prepare()
 try:
     module = importlib.import_module(module_name)
 except ModuleNotFoundError as error:
