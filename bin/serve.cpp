@@ -1,5 +1,5 @@
-#include "toolkit/serve/serve_main.hpp"
+#include "toolkit/app/serve_main.hpp"
 
 int main(int argc, char** argv) {
-    return optml::serve::serve_main(argc, argv);
+    return optml::app::serve_main(argc, argv);
 }

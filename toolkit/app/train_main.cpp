@@ -1,11 +1,11 @@
 #include "toolkit/app/train_main.hpp"
 
-#include <CLI/CLI.hpp>
 #include <csignal>
 #include <iostream>
 #include <optional>
 #include <string_view>
 
+#include "toolkit/app/command.hpp"
 #include "toolkit/app/run_entry_point.hpp"
 #include "toolkit/app/training_job.hpp"
 #include "toolkit/config/paths.hpp"
@@ -29,46 +29,6 @@ constexpr const char* kDescription =
     "sagemaker_program / SAGEMAKER_PROGRAM with the hyperparameters as arguments, and writes\n"
     "output/success or output/failure. SageMaker runs it with no arguments.";
 
-// What an argument is called, without a value given as --name=value (it may be a secret).
-std::string argument_name(const std::string& argument) {
-    return argument.substr(0, argument.find('='));
-}
-
-// nullopt when the command line is fine; a ConfigurationError naming what is wrong otherwise.
-// --help and --version are handled by `cli` itself (they throw CallForHelp/CallForVersion).
-std::optional<errors::Error> command_line_error(CLI::App& cli, int argc, char** argv) {
-    cli.allow_extras();
-    cli.parse(argc, argv);
-    if (cli.remaining().empty()) return std::nullopt;
-    std::string names;
-    for (const std::string& argument : cli.remaining()) {
-        names += (names.empty() ? "" : ", ") + argument_name(argument);
-    }
-    return errors::Error(errors::ErrorKind::Configuration,
-                         "train takes no arguments (SageMaker runs it with none, see train "
-                         "--help), but was given: " +
-                             names + ".");
-}
-
-// The failure text as one log line: the class name, then the reason's lines.
-std::string one_line(const std::string& failure_reason) {
-    std::string line;
-    const std::size_t class_end = failure_reason.find(":\n");
-    std::size_t start = 0;
-    if (class_end != std::string::npos) {
-        line = failure_reason.substr(0, class_end) + ": ";
-        start = class_end + 2;
-    }
-    for (std::size_t i = start; i < failure_reason.size(); ++i) {
-        if (failure_reason[i] == '\n') {
-            line += " | ";
-        } else {
-            line += failure_reason[i];
-        }
-    }
-    return line;
-}
-
 }  // namespace
 
 int train_main(int argc, char** argv) {
@@ -88,36 +48,19 @@ int train_main(int argc, char** argv) {
         process::become_subreaper();
         return run_entry_point_main(argc, argv);
     }
-    CLI::App cli(kDescription, "train");
-    cli.set_version_flag("--version", std::string("optml train ") + OPTML_VERSION);
-    std::optional<errors::Error> bad_command_line;
-    try {
-        bad_command_line = command_line_error(cli, argc, argv);
-    } catch (const CLI::Success& help_or_version) {
-        return cli.exit(help_or_version);
-    } catch (const CLI::ParseError& parse_error) {
-        bad_command_line =
-            errors::Error(errors::ErrorKind::Configuration,
-                          std::string("train's command line is not valid: ") + parse_error.what() +
-                              " (SageMaker runs train with no arguments, see train --help).");
-    }
+    const CommandLine command_line =
+        read_command_line("train", OPTML_VERSION, kDescription, argc, argv);
+    if (command_line.exit_now) return *command_line.exit_now;
 
     process::become_subreaper();
     const system::EnvironmentSnapshot environment = system::EnvironmentSnapshot::from_process();
     const config::Paths paths = config::Paths::from_environment(environment);
 
     // The one catch: every failure becomes a verdict, reported in output/ and as exit code.
-    reporting::Verdict verdict;
-    try {
-        verdict = bad_command_line ? reporting::verdict_for_error(*bad_command_line)
-                                   : run_training_job(environment);
-    } catch (const errors::Error& error) {
-        verdict = reporting::verdict_for_error(error);
-    } catch (const std::exception& unexpected) {
-        verdict = reporting::verdict_for_error(
-            errors::Error(errors::ErrorKind::Internal,
-                          std::string("optml hit an unexpected error: ") + unexpected.what()));
-    }
+    const reporting::Verdict verdict = run_caught([&] {
+        if (command_line.error) throw *command_line.error;
+        return run_training_job(environment);
+    });
 
     // The reason goes to the log as well: output/ may be unwritable, and the log is what
     // people read first.

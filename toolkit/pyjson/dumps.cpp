@@ -18,7 +18,7 @@ void append_u_escape(std::string& out, char32_t unit) {
 
 // json's py_encode_basestring_ascii: printable ASCII as is, short escapes where JSON has them,
 // everything else as \uXXXX (astral code points as a surrogate pair).
-void append_json_string(std::string& out, std::string_view text) {
+void append_ascii_json_string(std::string& out, std::string_view text) {
     out.push_back('"');
     std::size_t pos = 0;
     while (pos < text.size()) {
@@ -66,6 +66,45 @@ void append_json_string(std::string& out, std::string_view text) {
     out.push_back('"');
 }
 
+// json's py_encode_basestring: short escapes where JSON has them, the other control
+// characters as \u00XX, every other byte as it is.
+void append_unicode_json_string(std::string& out, std::string_view text) {
+    out.push_back('"');
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        switch (c) {
+            case '"':
+                out.append("\\\"");
+                break;
+            case '\\':
+                out.append("\\\\");
+                break;
+            case '\n':
+                out.append("\\n");
+                break;
+            case '\r':
+                out.append("\\r");
+                break;
+            case '\t':
+                out.append("\\t");
+                break;
+            case '\b':
+                out.append("\\b");
+                break;
+            case '\f':
+                out.append("\\f");
+                break;
+            default:
+                if (byte < 0x20) {
+                    append_u_escape(out, byte);
+                } else {
+                    out.push_back(c);
+                }
+        }
+    }
+    out.push_back('"');
+}
+
 // float.__repr__, except that JSON spells the non-finite values as JavaScript does.
 void append_json_float(std::string& out, double value) {
     if (std::isnan(value)) {
@@ -99,7 +138,7 @@ void append_json_dict(std::string& out, const Dict& dict) {
     out.push_back('{');
     for (std::size_t i = 0; i < items.size(); ++i) {
         if (i > 0) out.push_back(',');
-        append_json_string(out, items[i]->first);
+        append_ascii_json_string(out, items[i]->first);
         out.push_back(':');
         append_json(out, items[i]->second);
     }
@@ -114,7 +153,7 @@ void append_json(std::string& out, const Value& value) {
         void operator()(std::int64_t i) const { detail::append_int(out, i); }
         void operator()(const BigInt& i) const { detail::append_int(out, i); }
         void operator()(double d) const { append_json_float(out, d); }
-        void operator()(const std::string& s) const { append_json_string(out, s); }
+        void operator()(const std::string& s) const { append_ascii_json_string(out, s); }
         void operator()(const List& l) const { append_json_list(out, l); }
         void operator()(const Dict& d) const { append_json_dict(out, d); }
     };
@@ -122,6 +161,25 @@ void append_json(std::string& out, const Value& value) {
 }
 
 }  // namespace
+
+void append_json_string(std::string& out, std::string_view text, bool ensure_ascii) {
+    if (ensure_ascii) {
+        append_ascii_json_string(out, text);
+    } else {
+        append_unicode_json_string(out, text);
+    }
+}
+
+bool is_utf8(std::string_view text) {
+    return detail::find_invalid_utf8(text) == std::string_view::npos;
+}
+
+std::string latin1_to_utf8(std::string_view bytes) {
+    std::string text;
+    text.reserve(bytes.size() * 2);
+    for (const char c : bytes) detail::append_utf8(text, static_cast<unsigned char>(c));
+    return text;
+}
 
 std::string dumps(const Value& value) {
     std::string out;

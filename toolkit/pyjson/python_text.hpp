@@ -31,6 +31,18 @@ Value loads(std::string_view text);
 // json.dumps(v, sort_keys=True, separators=(",", ":"), ensure_ascii=True), byte for byte.
 std::string dumps(const Value& value);
 
+// json.dumps(text, ensure_ascii=...) of one str, appended to `out`. With ensure_ascii,
+// everything outside printable ASCII is a \uXXXX escape (astral code points as a surrogate
+// pair; bytes that are not UTF-8 as Python's surrogateescape reads them); without, only '"',
+// '\\' and the control characters below U+0020 are escaped and every other byte is copied.
+void append_json_string(std::string& out, std::string_view text, bool ensure_ascii = true);
+
+// Whether `text` is strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
+bool is_utf8(std::string_view text);
+
+// `bytes` read as Latin-1 (each byte the code point of its value), as UTF-8.
+std::string latin1_to_utf8(std::string_view bytes);
+
 // str(v) and repr(v) as CPython 3.11 writes them (True, None, [1, 'a'], {'k': 2.5}, inf).
 std::string str(const Value& value);
 std::string repr(const Value& value);

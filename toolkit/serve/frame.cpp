@@ -3,6 +3,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "toolkit/pyjson/python_text.hpp"
+
 namespace optml::serve {
 
 std::array<char, kFramePrefixSize> frame_prefix(std::uint32_t header_length,
@@ -78,74 +80,13 @@ std::optional<Frame> FrameReader::take_if_complete() {
     return std::move(frame_);
 }
 
-namespace {
-
-bool is_valid_utf8(std::string_view text) {
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const auto lead = static_cast<unsigned char>(text[i]);
-        std::size_t extra = 0;
-        unsigned minimum = 0;
-        unsigned code = 0;
-        if (lead < 0x80) {
-            ++i;
-            continue;
-        } else if ((lead & 0xe0) == 0xc0) {
-            extra = 1, minimum = 0x80, code = lead & 0x1f;
-        } else if ((lead & 0xf0) == 0xe0) {
-            extra = 2, minimum = 0x800, code = lead & 0x0f;
-        } else if ((lead & 0xf8) == 0xf0) {
-            extra = 3, minimum = 0x10000, code = lead & 0x07;
-        } else {
-            return false;
-        }
-        if (i + extra >= text.size()) return false;
-        for (std::size_t k = 1; k <= extra; ++k) {
-            const auto next = static_cast<unsigned char>(text[i + k]);
-            if ((next & 0xc0) != 0x80) return false;
-            code = (code << 6) | (next & 0x3f);
-        }
-        if (code < minimum || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return false;
-        i += extra + 1;
-    }
-    return true;
-}
-
-}  // namespace
-
 void append_json_string(std::string& out, std::string_view text) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    const bool latin1 = !is_valid_utf8(text);
-    out.push_back('"');
-    for (const char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        switch (c) {
-            case '"':
-                out.append("\\\"");
-                break;
-            case '\\':
-                out.append("\\\\");
-                break;
-            case '\n':
-                out.append("\\n");
-                break;
-            case '\r':
-                out.append("\\r");
-                break;
-            case '\t':
-                out.append("\\t");
-                break;
-            default:
-                if (byte < 0x20 || byte == 0x7f || (latin1 && byte >= 0x80)) {
-                    out.append("\\u00");
-                    out.push_back(kHex[byte >> 4]);
-                    out.push_back(kHex[byte & 0xf]);
-                } else {
-                    out.push_back(c);
-                }
-        }
+    if (pyjson::is_utf8(text)) {
+        pyjson::append_json_string(out, text, /*ensure_ascii=*/false);
+    } else {
+        // Latin-1 bytes become \u00XX escapes: ASCII only, as the message was before.
+        pyjson::append_json_string(out, pyjson::latin1_to_utf8(text), /*ensure_ascii=*/true);
     }
-    out.push_back('"');
 }
 
 }  // namespace optml::serve

@@ -49,8 +49,10 @@ class FrameReader {
     std::size_t filled_ = 0;
 };
 
-// JSON string literal of `text` (quotes included), escaping as JSON requires. Text that is
-// not valid UTF-8 (a header value in Latin-1) is read as Latin-1, as WSGI servers do.
+// JSON string literal of `text` (quotes included) as Python's json.dumps writes it
+// (pyjson/): UTF-8 as it is, with only what JSON requires escaped. Text that is not valid
+// UTF-8 (a header value in Latin-1) is read as Latin-1, as WSGI servers do, and written
+// ASCII-only (\u00XX).
 void append_json_string(std::string& out, std::string_view text);
 
 }  // namespace optml::serve

@@ -57,7 +57,7 @@ ServeApp::ServeApp(system::EnvironmentSnapshot environment, ServeSettings settin
       serve_executable_(std::move(serve_executable)),
       child_mask_(child_mask),
       tick_timer_(io_) {
-    const std::filesystem::path base = environment_.get_or("SAGEMAKER_BASE_DIR", "/opt/ml");
+    const std::filesystem::path base = settings_.base_dir;
     model_dir_ = base / "model";
     code_dir_ = model_dir_ / "code";
     if (settings_.submit_directory) {

@@ -10,27 +10,28 @@
 namespace optml::serve {
 
 // serve's settings, all environment variables (the SageMaker names where the platform or the
-// reference defines one; documented in README.md).
+// reference defines one), read through config/'s serving table (rules and defaults there;
+// documented in README.md).
 struct ServeSettings {
-    std::uint16_t port = 8080;             // SAGEMAKER_BIND_TO_PORT
-    std::string bind_address = "0.0.0.0";  // OPTML_SERVE_BIND_ADDRESS
-    unsigned workers = 1;                  // SAGEMAKER_MODEL_SERVER_WORKERS (default: CPUs)
-    std::chrono::seconds model_server_timeout{60};  // SAGEMAKER_MODEL_SERVER_TIMEOUT(_SECONDS)
-    std::chrono::seconds startup_timeout{600};      // SAGEMAKER_STARTUP_TIMEOUT
+    std::uint16_t port = 0;                       // SAGEMAKER_BIND_TO_PORT
+    std::string bind_address;                     // OPTML_SERVE_BIND_ADDRESS
+    unsigned workers = 1;                         // SAGEMAKER_MODEL_SERVER_WORKERS (or CPUs)
+    std::chrono::seconds model_server_timeout{};  // SAGEMAKER_MODEL_SERVER_TIMEOUT(_SECONDS)
+    std::chrono::seconds startup_timeout{};       // SAGEMAKER_STARTUP_TIMEOUT
     // SAGEMAKER_MAX_PAYLOAD_IN_MB: what /execution-parameters reports (6 when unset, as the
     // reference) and, when set, the body limit too (0: no limit).
     unsigned max_payload_mb = 6;
     bool max_payload_set = false;
-    unsigned max_concurrent_transforms =
-        1;  // SAGEMAKER_MAX_CONCURRENT_TRANSFORMS (default: workers)
-    std::string batch_strategy = "MULTI_RECORD";      // SAGEMAKER_BATCH_STRATEGY
-    std::string default_accept = "application/json";  // SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT
-    std::string program = "inference.py";             // SAGEMAKER_PROGRAM
+    unsigned max_concurrent_transforms = 1;  // SAGEMAKER_MAX_CONCURRENT_TRANSFORMS (or workers)
+    std::string batch_strategy;              // SAGEMAKER_BATCH_STRATEGY
+    std::string default_accept;              // SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT
+    std::string program;                     // SAGEMAKER_PROGRAM
     std::optional<bool> preload;             // OPTML_SERVE_PRELOAD; nullopt: as the loader says
-    unsigned queue_size = 100;               // OPTML_SERVE_QUEUE_SIZE: waiting invocations
-    std::chrono::seconds drain_timeout{20};  // OPTML_SERVE_DRAIN_TIMEOUT, below 30
+    unsigned queue_size = 1;                 // OPTML_SERVE_QUEUE_SIZE: waiting invocations
+    std::chrono::seconds drain_timeout{};    // OPTML_SERVE_DRAIN_TIMEOUT, below 30
     std::optional<std::string> submit_directory;    // SAGEMAKER_SUBMIT_DIRECTORY
-    std::string python = "python3";                 // OPTML_PYTHON
+    std::string base_dir;                           // SAGEMAKER_BASE_DIR
+    std::string python;                             // OPTML_PYTHON
     std::optional<std::string> python_package_dir;  // OPTML_PYTHON_PACKAGE_DIR
 
     // Unset, bodies up to 100 MiB are accepted: the largest payload batch transform sends,

@@ -1,6 +1,7 @@
 """Preload: the loader loads once and forks workers on the front end's command."""
 
 import importlib.util
+import json
 import os
 import signal
 
@@ -204,3 +205,46 @@ def test_descriptors_sent_with_other_frames_are_closed_by_the_loader(launcher, f
     open_files = [os.readlink(f"/proc/{loader.pid}/fd/{fd}")
                   for fd in os.listdir(f"/proc/{loader.pid}/fd")]
     assert str(tmp_path / "stray") not in open_files
+
+
+GC_REPORTING_MODEL = """
+import gc
+import json
+import sys
+
+
+def model_fn(model_dir):
+    return {"collector_on_while_loading": gc.isenabled()}
+
+
+def transform_fn(model, data, content_type, accept):
+    return json.dumps({
+        **model,
+        "collector_on": gc.isenabled(),
+        "frozen": gc.get_freeze_count(),
+        "numpy_imported": "numpy" in sys.modules,
+    })
+"""
+
+
+def test_the_collector_is_off_while_loading_frozen_before_fork_and_on_in_workers(
+        launcher, forked):
+    loader, _ = start_loader(launcher, source=GC_REPORTING_MODEL)
+    worker = forked(loader, 0)
+    state = json.loads(worker.peer.invoke(b"{}", "application/json").body)
+    assert state["collector_on_while_loading"] is False
+    assert state["collector_on"] is True
+    assert state["frozen"] > 0  # the loader's objects stay out of the workers' collections
+    # Handlers with their own codecs never import numpy.
+    assert state["numpy_imported"] is False
+
+
+def test_a_worker_that_loads_its_own_model_collects_after_the_load(launcher):
+    launcher.write(GC_REPORTING_MODEL)
+    worker = launcher.start("worker")
+    worker.peer.expect("hello")
+    worker.peer.expect("ready")
+    state = json.loads(worker.peer.invoke(b"{}", "application/json").body)
+    assert state["collector_on_while_loading"] is False
+    assert state["collector_on"] is True
+    assert state["frozen"] > 0

@@ -75,3 +75,41 @@ TEST_CASE("setting_row names only the table's variables") {
     CHECK(config::setting_row("OPTML_TORCHRUN").default_value == "torchrun");
     CHECK_THROWS_AS(config::setting_row("OPTML_NOT_A_SETTING"), errors::Error);
 }
+
+TEST_CASE("an empty value counts as unset") {
+    const config::Settings settings =
+        settings_of({{"OPTML_STOP_TIMEOUT", ""}, {"OPTML_MPI_STATUS_PORT", " "}});
+    CHECK(settings.stop_timeout == std::chrono::seconds(100));
+    CHECK(settings.mpi_status_port == 7799);
+}
+
+TEST_CASE("serving rules: counts, flags, megabytes, seconds with a maximum, choices in any case") {
+    using config::serving_setting_row;
+    const auto number = [](const char* name, const char* value) {
+        return config::setting_number(
+            serving_setting_row(name),
+            system::EnvironmentSnapshot(system::EnvironmentSnapshot::Variables{{name, value}}));
+    };
+    const auto flag = [](const char* name, const char* value) {
+        return config::setting_flag(
+            serving_setting_row(name),
+            system::EnvironmentSnapshot(system::EnvironmentSnapshot::Variables{{name, value}}));
+    };
+    CHECK(number("SAGEMAKER_MODEL_SERVER_WORKERS", "1_0") == 10);  // Python's int() syntax
+    CHECK_THROWS_AS(number("SAGEMAKER_MODEL_SERVER_WORKERS", "0"), errors::Error);
+    CHECK(number("SAGEMAKER_MAX_PAYLOAD_IN_MB", "0") == 0);
+    CHECK_THROWS_AS(number("SAGEMAKER_MAX_PAYLOAD_IN_MB", "-1"), errors::Error);
+    CHECK(number("OPTML_SERVE_DRAIN_TIMEOUT", "29") == 29);
+    CHECK_THROWS_AS(number("OPTML_SERVE_DRAIN_TIMEOUT", "30"), errors::Error);
+    CHECK_THROWS_AS(number("SAGEMAKER_STARTUP_TIMEOUT", "0"), errors::Error);
+    CHECK(flag("OPTML_SERVE_PRELOAD", "YES") == true);
+    CHECK(flag("OPTML_SERVE_PRELOAD", "0") == false);
+    CHECK_THROWS_AS(flag("OPTML_SERVE_PRELOAD", "perhaps"), errors::Error);
+    CHECK(config::setting_text(serving_setting_row("SAGEMAKER_BATCH_STRATEGY"),
+                               system::EnvironmentSnapshot(system::EnvironmentSnapshot::Variables{
+                                   {"SAGEMAKER_BATCH_STRATEGY", "single_record"}})) ==
+          "SINGLE_RECORD");
+    // Choices are exact where the row says so.
+    CHECK_THROWS_AS(settings_of({{"OPTML_PARAMETER_SERVER", "MXNET"}}), errors::Error);
+    CHECK_THROWS_AS(serving_setting_row("OPTML_STOP_TIMEOUT"), errors::Error);
+}

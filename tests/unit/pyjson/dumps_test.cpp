@@ -114,3 +114,22 @@ TEST_CASE("dumps(loads(x)) re-encodes recorded hyperparameters", "[pyjson][dumps
     CHECK(dumps(loads("123456789012345678901234567890")) == "123456789012345678901234567890");
     CHECK(dumps(loads(" 6 ")) == "6");
 }
+
+TEST_CASE("one str as json.dumps writes it, with and without ensure_ascii") {
+    std::string out;
+    optml::pyjson::append_json_string(out, "a\"\\\n\b\f\x01\x7f \xc3\xa9\xf0\x9f\x98\x80");
+    CHECK(out == R"("a\"\\\n\b\f\u0001\u007f \u00e9\ud83d\ude00")");
+    out.clear();
+    optml::pyjson::append_json_string(out, "a\"\\\n\b\f\x01\x7f \xc3\xa9\xf0\x9f\x98\x80",
+                                      /*ensure_ascii=*/false);
+    CHECK(out == "\"a\\\"\\\\\\n\\b\\f\\u0001\x7f \xc3\xa9\xf0\x9f\x98\x80\"");
+}
+
+TEST_CASE("strict UTF-8, and Latin-1 bytes read as text") {
+    CHECK(optml::pyjson::is_utf8("caf\xc3\xa9"));
+    CHECK_FALSE(optml::pyjson::is_utf8("caf\xe9"));
+    CHECK_FALSE(optml::pyjson::is_utf8("\xed\xa0\x80"));  // a surrogate
+    CHECK(optml::pyjson::latin1_to_utf8("caf\xe9\x41") ==
+          "caf\xc3\xa9"
+          "A");
+}

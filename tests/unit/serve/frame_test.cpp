@@ -60,3 +60,14 @@ TEST_CASE("JSON strings are escaped, and non-UTF-8 text is read as Latin-1") {
     append_json_string(out, "caf\xe9");
     CHECK(out == "\"caf\\u00e9\"");
 }
+
+TEST_CASE("header values keep their exact bytes on the wire") {
+    // What HTTP lets through in a field value: tab, printable ASCII and obs-text bytes.
+    std::string out;
+    append_json_string(out, "text/csv;\tq=\"0.5\" \xc3\xa9\xf0\x9f\x98\x80");
+    CHECK(out == "\"text/csv;\\tq=\\\"0.5\\\" \xc3\xa9\xf0\x9f\x98\x80\"");
+    out.clear();
+    // One byte that is not UTF-8 makes the whole value Latin-1, every high byte escaped.
+    append_json_string(out, "\xc3\xa9 \xff\\");
+    CHECK(out == "\"\\u00c3\\u00a9 \\u00ff\\\\\"");
+}

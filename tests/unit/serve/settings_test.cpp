@@ -89,7 +89,14 @@ TEST_CASE("a bad value names the variable, never the value") {
           std::string::npos);
     CHECK(error_of({{"OPTML_SERVE_PRELOAD", "maybe"}}).find("OPTML_SERVE_PRELOAD") !=
           std::string::npos);
-    CHECK(error_of({{"OPTML_SERVE_DRAIN_TIMEOUT", "30"}}).find("below 30") != std::string::npos);
+    CHECK(error_of({{"OPTML_SERVE_DRAIN_TIMEOUT", "30"}}).find("from 0 to 29") !=
+          std::string::npos);
+    CHECK(error_of({{"SAGEMAKER_MODEL_SERVER_TIMEOUT", "0"}}).find("MODEL_SERVER_TIMEOUT") !=
+          std::string::npos);
+    CHECK(error_of({{"SAGEMAKER_MODEL_SERVER_TIMEOUT_SECONDS", "x"}}).find("_SECONDS") !=
+          std::string::npos);
+    CHECK(error_of({{"SAGEMAKER_MODEL_SERVER_WORKERS", "1025"}}).find("from 1 to 1024") !=
+          std::string::npos);
     CHECK(error_of({{"SAGEMAKER_MAX_PAYLOAD_IN_MB", "-1"}}).find("MAX_PAYLOAD") !=
           std::string::npos);
 }
@@ -98,4 +105,27 @@ TEST_CASE("a payload limit that is set is both the limit and what is reported") 
     const auto settings = read_serve_settings(env({{"SAGEMAKER_MAX_PAYLOAD_IN_MB", "20"}}), 1);
     CHECK(settings.max_payload_mb == 20);
     CHECK(settings.max_body_bytes() == 20U * 1024 * 1024);
+}
+
+TEST_CASE("an empty value counts as unset") {
+    const auto settings = read_serve_settings(env({{"SAGEMAKER_BIND_TO_PORT", ""},
+                                                   {"SAGEMAKER_PROGRAM", "  "},
+                                                   {"SAGEMAKER_MAX_PAYLOAD_IN_MB", ""},
+                                                   {"OPTML_SERVE_PRELOAD", ""}}),
+                                              2);
+    CHECK(settings.port == 8080);
+    CHECK(settings.program == "inference.py");
+    CHECK_FALSE(settings.max_payload_set);
+    CHECK_FALSE(settings.preload.has_value());
+}
+
+TEST_CASE("the defaults are the serving table's") {
+    const auto settings = read_serve_settings(env({}), 2);
+    CHECK(settings.startup_timeout == std::chrono::seconds(600));
+    CHECK(settings.queue_size == 100);
+    CHECK(settings.drain_timeout == std::chrono::seconds(20));
+    CHECK(settings.base_dir == "/opt/ml");
+    CHECK(settings.python == "python3");
+    CHECK_FALSE(settings.submit_directory.has_value());
+    CHECK_FALSE(settings.python_package_dir.has_value());
 }

@@ -20,15 +20,19 @@ def _tolist_default(value):
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
+# What json.dumps(value, default=_tolist_default) uses, made once instead of per call.
+_JSON_ENCODER = json.JSONEncoder(default=_tolist_default)
+
+
 def _to_json(array_like):
-    return json.dumps(array_like, default=_tolist_default)
+    return _JSON_ENCODER.encode(array_like)
 
 
 def _to_jsonlines(array_like):
     records = array_like.tolist() if hasattr(array_like, "tolist") else array_like
     if not isinstance(records, (list, tuple)):
         records = [records]
-    return "".join(json.dumps(record, default=_tolist_default) + "\n" for record in records)
+    return "".join(_JSON_ENCODER.encode(record) + "\n" for record in records)
 
 
 def _to_csv(array_like):

@@ -20,6 +20,8 @@ _READ_CHUNK = 256 * 1024
 _MAX_FDS_PER_READ = 16
 # Small bodies go out in the same write as their header; large ones are not copied to join them.
 _JOIN_LIMIT = 64 * 1024
+# json.dumps(header, separators=(",", ":")), with the encoder made once instead of per frame.
+_HEADER_ENCODER = json.JSONEncoder(separators=(",", ":"))
 
 
 class ProtocolError(Exception):
@@ -56,7 +58,7 @@ class Connection:
         return self._sock
 
     def send(self, header, body=b""):
-        header_bytes = json.dumps(header, separators=(",", ":")).encode("utf-8")
+        header_bytes = _HEADER_ENCODER.encode(header).encode("utf-8")
         prefix = PREFIX.pack(len(header_bytes), len(body))
         if len(body) <= _JOIN_LIMIT:
             self._sock.sendall(prefix + header_bytes + bytes(body))

@@ -97,6 +97,9 @@ class Transformer:
                 stages[1] or default_handlers.default_predict_fn, "predict_fn"
             )
             self._output_fn = Handler(stages[2] or default_handlers.default_output_fn, "output_fn")
+            if not (stages[0] and stages[2]):
+                # Now, so that forked workers share the codecs instead of importing them each.
+                default_handlers.load_codecs()
         if pre_model_fn is not None:
             Handler(pre_model_fn, "pre_model_fn")(self.context, self.model_dir)
         self.model = Handler(model_fn, "model_fn")(self.context, self.model_dir)

@@ -16,7 +16,6 @@ import traceback
 
 from optml_toolkit.serving import fork_safety
 from optml_toolkit.serving.protocol import Connection, ProtocolError
-from optml_toolkit.serving.transformer import Transformer
 
 EXIT_FATAL = 1
 EXIT_PROTOCOL = 2
@@ -47,6 +46,8 @@ def _gpu_id(worker_id):
 
 
 def new_transformer(worker_id=None):
+    # Imported here, after main() has turned the collector off for the load.
+    from optml_toolkit.serving.transformer import Transformer  # pylint: disable=import-outside-toplevel
     return Transformer(
         model_dir=_environment_setting("OPTML_SERVE_MODEL_DIR", "/opt/ml/model"),
         code_dir=_environment_setting("OPTML_SERVE_CODE_DIR"),
@@ -138,6 +139,8 @@ def _become_worker(loader_connection, transformer, worker_id, fds, intermediate_
     code = EXIT_PROTOCOL
     try:
         os.setpgid(0, 0)
+        # The loaded objects are frozen in the loader; this worker's own garbage is collected.
+        gc.enable()
         _reset_signals()
         connection_fd, stdout_fd, stderr_fd = fds
         sys.stdout.flush()
@@ -190,10 +193,12 @@ def run_loader(connection):
     if not _load(connection, transformer):
         return EXIT_FATAL
     blockers = fork_safety.fork_blockers()
-    if not blockers:
+    if blockers:
+        gc.enable()
+    else:
         # Everything loaded so far moves out of the collector's reach, so that collections in
-        # the workers do not write to (and so un-share) the model's pages.
-        gc.collect()
+        # the workers do not write to (and so un-share) the model's pages. The loader itself
+        # only forks from now on and keeps the collector off.
         gc.freeze()
     connection.send({"type": "loaded", "fork_safe": not blockers, "reason": "; ".join(blockers)})
     # Forked children are never waited for here: the intermediate one is reaped by the kernel.
@@ -226,11 +231,19 @@ def run_worker(connection):
     transformer = new_transformer(worker_id=worker_id)
     if not _load(connection, transformer):
         return EXIT_FATAL
+    # The model and modules live as long as the worker: later collections skip them.
+    gc.freeze()
+    gc.enable()
     connection.send({"type": "ready", "worker_id": worker_id})
     return serve_requests(connection, transformer)
 
 
 def main():
+    # Loading creates objects that live as long as the process: collections during the load
+    # are wasted work, and in the loader they would also dirty pages the workers share. As
+    # Python's gc documentation advises for fork servers: off early, frozen before the fork,
+    # on again in each worker.
+    gc.disable()
     # Every role runs with default signal dispositions (Python's own SIGINT handler and ignored
     # SIGPIPE included), so handlers behave alike in forked and in started workers.
     signal.pthread_sigmask(signal.SIG_SETMASK, [])

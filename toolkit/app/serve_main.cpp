@@ -1,16 +1,15 @@
-#include "toolkit/serve/serve_main.hpp"
+#include "toolkit/app/serve_main.hpp"
 
 #include <sched.h>
 #include <signal.h>
 
-#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <thread>
 
+#include "toolkit/app/command.hpp"
 #include "toolkit/logging/log.hpp"
 #include "toolkit/process/signal_set.hpp"
 #include "toolkit/process/supervisor.hpp"
-#include "toolkit/reporting/verdict.hpp"
 #include "toolkit/serve/serve_app.hpp"
 #include "toolkit/serve/settings.hpp"
 
@@ -18,7 +17,7 @@
 #define OPTML_VERSION "unknown"
 #endif
 
-namespace optml::serve {
+namespace optml::app {
 
 namespace {
 
@@ -50,37 +49,27 @@ std::filesystem::path own_executable(const char* argv0) {
 
 int serve_main(int argc, char** argv) {
     // Before any thread exists, so every thread inherits the block; the signals are read
-    // from a signalfd in the loop (signal_loop.hpp).
+    // from a signalfd in the loop (serve/signal_loop.hpp).
     const process::SignalBlock signal_block;
     // Writes to a client or worker that went away fail with EPIPE instead of killing serve.
     ::signal(SIGPIPE, SIG_IGN);
 
-    CLI::App cli(kDescription, "serve");
-    cli.set_version_flag("--version", std::string("optml serve ") + OPTML_VERSION);
-    try {
-        cli.parse(argc, argv);
-    } catch (const CLI::ParseError& parse_error) {
-        return cli.exit(parse_error);
-    }
+    const CommandLine command_line =
+        read_command_line("serve", OPTML_VERSION, kDescription, argc, argv);
+    if (command_line.exit_now) return *command_line.exit_now;
 
-    // The one catch: a start-up failure becomes one clear line and an exit code.
-    try {
+    const reporting::Verdict verdict = run_caught([&] {
+        if (command_line.error) throw *command_line.error;
         process::become_subreaper();
         auto environment = system::EnvironmentSnapshot::from_process();
-        ServeSettings settings = read_serve_settings(environment, cpu_count());
-        ServeApp app(std::move(environment), std::move(settings), own_executable(argv[0]),
-                     signal_block.signals(), signal_block.child_mask());
-        return app.run();
-    } catch (const errors::Error& error) {
-        logging::error(error.what());
-        return reporting::verdict_for_error(error).exit_code;
-    } catch (const std::exception& unexpected) {
-        const errors::Error error(
-            errors::ErrorKind::Internal,
-            std::string("serve hit an unexpected error: ") + unexpected.what());
-        logging::error(error.what());
-        return reporting::verdict_for_error(error).exit_code;
-    }
+        serve::ServeSettings settings = serve::read_serve_settings(environment, cpu_count());
+        serve::ServeApp app(std::move(environment), std::move(settings), own_executable(argv[0]),
+                            signal_block.signals(), signal_block.child_mask());
+        // A failure while serving is logged by the app itself, which returns its exit code.
+        return reporting::Verdict{app.run(), std::nullopt};
+    });
+    if (verdict.failure_reason) logging::error(one_line(*verdict.failure_reason));
+    return verdict.exit_code;
 }
 
-}  // namespace optml::serve
+}  // namespace optml::app

@@ -1,8 +1,8 @@
 #pragma once
 
-namespace optml::serve {
+namespace optml::app {
 
 // `serve`: the SageMaker inference front end (see README.md, "serve").
 int serve_main(int argc, char** argv);
 
-}  // namespace optml::serve
+}  // namespace optml::app
