@@ -1,7 +1,12 @@
 """Failures of a 3-host XGBoost job end it on every host within seconds (not XGBoost's 30
 minutes): the failing host reports its own error, the others a ClusterError naming it, and
 the tracker is stopped. Before the join (a header row, an empty shard), mid-training (a worker
-killed with SIGKILL, a host whose link goes down), and a host that never starts."""
+killed with SIGKILL, a host whose link goes down, a stop request), and a host that never
+starts."""
+import os
+import shutil
+import signal
+
 import xgboost_job
 
 
@@ -81,6 +86,31 @@ class XgboostFailures(xgboost_job.XgboostTestCase):
         self.assertIn("'algo-3' did not join within 3 s", failure)
         self.assertIn("OPTML_XGBOOST_JOIN_TIMEOUT", failure)
         self.assert_cluster_errors("algo-1", ["algo-2"], processes, "'algo-3' did not join")
+
+    def test_a_stop_ends_every_host_and_the_tracker_port_binds_again(self):
+        self.write_xgboost_jobs(self.default_shards(), {"num_round": 400, "round_pause": 0.05})
+        processes = self.start_xgboost()
+        self.wait_for_training("algo-1")
+        # The leader's train is the child of the `nsenter` this test started.
+        nsenter = processes["algo-1"].pid
+        with open("/proc/%d/task/%d/children" % (nsenter, nsenter)) as f:
+            os.kill(int(f.read().split()[0]), signal.SIGTERM)
+        ended = self.wait_all(processes, timeout=40)
+        self.assert_every_host_failed(ended, processes)
+        self.assertEqual(ended["algo-1"][0], 143, self.logs(processes))
+        self.assertTrue(self.cluster.read_output("algo-1", "failure").startswith("Stopped:\n"))
+        self.assert_cluster_errors("algo-1", ["algo-2", "algo-3"], processes,
+                                   "its train received SIGTERM and stopped its program")
+
+        # The next job on the same hosts gets the tracker's port at once.
+        for host in self.cluster.hosts:
+            shutil.rmtree(os.path.join(self.cluster.host_base(host), "output"))
+        self.write_xgboost_jobs(self.default_shards())
+        processes = self.start_xgboost()
+        ended = self.wait_all(processes, timeout=60)
+        for host in self.cluster.hosts:
+            self.assertEqual(ended[host][0], 0, self.logs(processes))
+        self.assertIn("listens on port 9091", self.log(processes["algo-1"]))
 
 
 if __name__ == "__main__":

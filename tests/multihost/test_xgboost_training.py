@@ -38,6 +38,22 @@ class XgboostTraining(xgboost_job.XgboostTestCase):
         texts = [shards["algo-1"]["part-0.csv"], shards["algo-2"]["part-1.csv"]]
         self.assertEqual(self.model_on("algo-1"), self.single_host_model(texts), logs)
 
+    def test_a_leader_without_data_runs_only_the_tracker(self):
+        shards = self.default_shards()
+        del shards["algo-1"]
+        self.write_xgboost_jobs(shards)
+        processes = self.start_xgboost()
+        ended = self.wait_all(processes, timeout=90)
+        logs = self.logs(processes)
+        for host in self.cluster.hosts:
+            self.assertEqual(ended[host][0], 0, logs)
+            self.assertEqual(self.cluster.read_output(host, "success"), "", logs)
+        self.assertIn("has no files in the data channel 'train'", self.log(processes["algo-1"]))
+        self.assertIn("as rank 0 of 2", self.log(processes["algo-2"]), logs)
+        self.assertIsNone(self.model_on("algo-1"))
+        texts = [shards["algo-2"]["part-1.csv"], shards["algo-3"]["part-2.csv"]]
+        self.assertEqual(self.model_on("algo-2"), self.single_host_model(texts), logs)
+
 
 if __name__ == "__main__":
     xgboost_job.main(globals())
