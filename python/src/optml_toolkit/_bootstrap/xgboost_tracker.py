@@ -85,6 +85,24 @@ class ProbeFilteringListener:
         return self._listener.getsockname()
 
 
+def python_tracker_module():
+    """xgboost/tracker.py of 1.7-2.0 needs only the standard library: loaded on its own it
+    takes milliseconds instead of the package's second (numpy, scipy, libxgboost), which the
+    hosts' programs are busy spending at the same time. The package's import otherwise."""
+    spec = importlib.util.find_spec("xgboost")
+    for location in spec.submodule_search_locations or []:
+        path = os.path.join(location, "tracker.py")
+        try:
+            alone = importlib.util.spec_from_file_location("optml_xgboost_tracker", path)
+            module = importlib.util.module_from_spec(alone)
+            alone.loader.exec_module(module)
+            return module
+        except (ImportError, OSError):
+            continue
+    from xgboost import tracker
+    return tracker
+
+
 def python_tracker(port):
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -92,7 +110,7 @@ def python_tracker(port):
     listener.listen(256)
     announce(listener.getsockname()[1])
 
-    from xgboost import tracker as xgboost_tracker
+    xgboost_tracker = python_tracker_module()
 
     def recvall_or_fail(self, nbytes):
         chunks = []
