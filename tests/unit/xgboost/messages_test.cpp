@@ -1,6 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <chrono>
+
 #include "toolkit/xgboost/messages.hpp"
+#include "toolkit/xgboost/tracker.hpp"
 
 using namespace optml::xgboost;
 
@@ -39,4 +42,24 @@ TEST_CASE("a byte stream becomes whole lines") {
     CHECK(buffer.next_line() == "DONE");
     CHECK(buffer.next_line() == std::nullopt);
     CHECK_FALSE(buffer.overflowing());
+}
+
+
+TEST_CASE("the tracker's lines are tagged, and its listening line gives train the port") {
+    TrackerOutput output(true);
+    std::string out;
+    output.rewrite("[0]\ttrain-rmse:3.4\n", out);
+    output.rewrite("a progress ", out);
+    output.rewrite("bar\n", out);
+    CHECK(out == "[xgboost tracker] [0]\ttrain-rmse:3.4\n[xgboost tracker] a progress bar\n");
+    CHECK(output.wait_for_port(std::chrono::milliseconds(0)) == std::nullopt);
+    out.clear();
+    output.rewrite("optml-xgboost-tracker-listening 9091\n", out);
+    CHECK(out.empty());
+    CHECK(output.wait_for_port(std::chrono::milliseconds(0)) == 9091);
+
+    TrackerOutput errors(false);
+    out.clear();
+    errors.rewrite("optml-xgboost-tracker-listening 1\n", out);
+    CHECK(out == "[xgboost tracker] optml-xgboost-tracker-listening 1\n");
 }
