@@ -11,7 +11,7 @@ packages=(
   util-linux procps
   libcurl4-openssl-dev libssl-dev nodejs awscli
   openmpi-bin python3-mpi4py openssh-server openssh-client iproute2
-  python3-torch
+  python3-torch python3-xgboost
   python3-numpy python3-scipy
   clang libclang-rt-14-dev
   podman buildah runc uidmap debootstrap binutils

@@ -66,7 +66,9 @@ int serve_main(int argc, char** argv) {
         serve::ServeApp app(std::move(environment), std::move(settings), own_executable(argv[0]),
                             signal_block.signals(), signal_block.child_mask());
         // A failure while serving is logged by the app itself, which returns its exit code.
-        return reporting::Verdict{app.run(), std::nullopt};
+        reporting::Verdict outcome;
+        outcome.exit_code = app.run();
+        return outcome;
     });
     if (verdict.failure_reason) logging::error(one_line(*verdict.failure_reason));
     return verdict.exit_code;

@@ -7,6 +7,7 @@
 #include "toolkit/mpi/job.hpp"
 #include "toolkit/parameter_server/job.hpp"
 #include "toolkit/torchrun/job.hpp"
+#include "toolkit/xgboost/job.hpp"
 
 #include "toolkit/cluster/host_resolution.hpp"
 #include "toolkit/config/settings.hpp"
@@ -78,6 +79,8 @@ reporting::Verdict run_program(const config::TrainingEnv& env, const entry::Laun
             return torchrun::run_job(env, plan, settings, options);
         case launchers::RunnerKind::ParameterServer:
             return parameter_server::run_job(env, plan, settings, options);
+        case launchers::RunnerKind::Xgboost:
+            return xgboost::run_job(env, plan, settings, options);
         case launchers::RunnerKind::Process:
             break;
     }

@@ -14,4 +14,8 @@ std::string_view framework_module();
 // tf_ps_server.py: serves the ps task of TF_CONFIG with tf.distribute.Server until killed.
 std::string_view tf_ps_server();
 
+// xgboost_tracker.py: XGBoost's tracker for the XGBoost runner's leader (PORT HOST; the number
+// of workers on stdin), announcing the port it listens on.
+std::string_view xgboost_tracker();
+
 }  // namespace optml::bootstraps

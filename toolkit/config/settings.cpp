@@ -39,6 +39,9 @@ constexpr std::array kTrainingRows = {
     SettingRow{"OPTML_PARAMETER_SERVER", Rule::OneOf, "mxnet", kParameterServerFlavours,
                "parameter_server"},
     SettingRow{"OPTML_PARAMETER_SERVER_COMMAND", Rule::Text, "", {}, "parameter_server"},
+    SettingRow{"OPTML_XGBOOST_JOIN_TIMEOUT", Rule::Seconds, "300", {}, "xgboost"},
+    SettingRow{"OPTML_XGBOOST_STATUS_PORT", Rule::Port, "7798", {}, "xgboost"},
+    SettingRow{"OPTML_XGBOOST_TRACKER_PORT", Rule::Port, "9091", {}, "xgboost"},
     SettingRow{"SAGEMAKER_REGION", Rule::Text, "", {}, "s3"},
     SettingRow{"OPTML_S3_ADDRESSING_STYLE", Rule::OneOf, "", kAddressingStyles, "s3"},
     SettingRow{"OPTML_CONTAINER_CREDENTIALS_HOST", Rule::Text, "", {}, "s3"},
@@ -226,6 +229,11 @@ Settings read_settings(const system::EnvironmentSnapshot& environment) {
     settings.torchrun = text_of(environment, "OPTML_TORCHRUN");
     settings.parameter_server_command = text_of(environment, "OPTML_PARAMETER_SERVER_COMMAND");
     settings.parameter_server_flavour = text_of(environment, "OPTML_PARAMETER_SERVER");
+    settings.xgboost_join_timeout = setting_seconds("OPTML_XGBOOST_JOIN_TIMEOUT", environment);
+    settings.xgboost_status_port = static_cast<int>(
+        *parse_python_int(*setting_text(setting_row("OPTML_XGBOOST_STATUS_PORT"), environment)));
+    settings.xgboost_tracker_port = static_cast<int>(
+        *parse_python_int(*setting_text(setting_row("OPTML_XGBOOST_TRACKER_PORT"), environment)));
     return settings;
 }
 

@@ -83,6 +83,11 @@ struct Settings {
     std::string torchrun;                  // OPTML_TORCHRUN
     std::string parameter_server_command;  // OPTML_PARAMETER_SERVER_COMMAND
     std::string parameter_server_flavour;  // OPTML_PARAMETER_SERVER: mxnet, tensorflow
+    // XGBoost: how long the leader waits for every host's train to join (and a worker for the
+    // leader's status port), the status port, and the port XGBoost's tracker listens on.
+    std::chrono::milliseconds xgboost_join_timeout{};  // OPTML_XGBOOST_JOIN_TIMEOUT
+    int xgboost_status_port = 0;                       // OPTML_XGBOOST_STATUS_PORT
+    int xgboost_tracker_port = 0;                      // OPTML_XGBOOST_TRACKER_PORT
 };
 
 // Checks every row of training_setting_rows() (a bad value fails the job before anything

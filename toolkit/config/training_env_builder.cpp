@@ -28,8 +28,8 @@ constexpr std::array<std::string_view, 9> kToolkitHyperparameters = {
 };
 
 // Any of these switches on distribution for the current group when the job does not list
-// its distribution groups itself.
-constexpr std::array<std::string_view, 7> kDistributionSwitches = {
+// its distribution groups itself. The reference's, and optml's own XGBoost runner switch.
+constexpr std::array<std::string_view, 8> kDistributionSwitches = {
     "sagemaker_mpi_enabled",
     "sagemaker_parameter_server_enabled",
     "sagemaker_distributed_dataparallel_enabled",
@@ -37,6 +37,7 @@ constexpr std::array<std::string_view, 7> kDistributionSwitches = {
     "sagemaker_pytorch_xla_multi_worker_enabled",
     "sagemaker_multi_worker_mirrored_strategy_enabled",
     "sagemaker_torch_distributed_enabled",
+    "sagemaker_xgboost_enabled",
 };
 
 constexpr std::string_view kResourceConfig = "resourceconfig.json";

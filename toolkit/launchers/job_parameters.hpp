@@ -12,6 +12,7 @@ namespace optml::launchers {
 inline constexpr std::string_view kMpiEnabled = "sagemaker_mpi_enabled";
 inline constexpr std::string_view kTorchDistributedEnabled = "sagemaker_torch_distributed_enabled";
 inline constexpr std::string_view kParameterServerEnabled = "sagemaker_parameter_server_enabled";
+inline constexpr std::string_view kXgboostEnabled = "sagemaker_xgboost_enabled";
 inline constexpr std::string_view kMpiProcessesPerHost = "sagemaker_mpi_num_of_processes_per_host";
 inline constexpr std::string_view kMpiNumProcesses = "sagemaker_mpi_num_processes";
 inline constexpr std::string_view kMpiCustomOptions = "sagemaker_mpi_custom_mpi_options";

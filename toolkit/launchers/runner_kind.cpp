@@ -16,6 +16,7 @@ RunnerKind choose_runner(const config::TrainingEnv& env) {
     if (switched_on(env, kMpiEnabled)) return RunnerKind::Mpi;
     if (switched_on(env, kTorchDistributedEnabled)) return RunnerKind::TorchDistributed;
     if (switched_on(env, kParameterServerEnabled)) return RunnerKind::ParameterServer;
+    if (switched_on(env, kXgboostEnabled)) return RunnerKind::Xgboost;
     return RunnerKind::Process;
 }
 

@@ -9,10 +9,12 @@ enum class RunnerKind {
     Mpi,               // mpirun over SSH from the first distribution host
     TorchDistributed,  // torchrun on every distribution host
     ParameterServer,   // server processes next to the program on every distribution host
+    Xgboost,           // the program on every host with data, XGBoost's tracker on the first
 };
 
 // The reference's frameworks choose a launcher only when this host's instance group is one
-// of the distribution groups, and then MPI before torchrun before parameter servers; a
+// of the distribution groups, and then MPI before torchrun before parameter servers (optml's
+// XGBoost runner, which the reference does not have, comes after them); a
 // switch counts when its value is truthy in Python's sense ("true" decodes to True).
 RunnerKind choose_runner(const config::TrainingEnv& env);
 

@@ -93,6 +93,7 @@ class Supervision {
     Outcome& outcome_;
     std::optional<int> child_status_;
     std::optional<Clock::time_point> stop_deadline_;
+    std::optional<Clock::time_point> abort_deadline_;
 };
 
 int Supervision::run() {
@@ -126,6 +127,14 @@ int Supervision::run() {
                 signal_group(SIGTERM);
                 cleanup_deadline = after(now, options_.cleanup_timeout);
             }
+        } else if (phase == Phase::Running && options_.abort != nullptr &&
+                   options_.abort->requested() && !outcome_.aborted) {
+            signal_group(SIGTERM);
+            outcome_.aborted = true;
+            abort_deadline_ = after(now, options_.cleanup_timeout);
+        } else if (phase == Phase::Running && abort_deadline_ && now >= *abort_deadline_) {
+            signal_group(SIGKILL);
+            abort_deadline_.reset();
         } else if (phase == Phase::Running && stop_deadline_ && now >= *stop_deadline_) {
             signal_group(SIGKILL);
             outcome_.killed_after_stop_timeout = true;
@@ -151,6 +160,9 @@ int Supervision::run() {
             wake = now + lost_sigchld_guard;
             if (stop_deadline_) {
                 wake = std::min(wake, *stop_deadline_);
+            }
+            if (abort_deadline_) {
+                wake = std::min(wake, *abort_deadline_);
             }
         } else {
             wake = std::min(now + group_check, cleanup_deadline);

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "toolkit/process/abort_request.hpp"
 #include "toolkit/process/command.hpp"
 #include "toolkit/process/line_filter.hpp"
 
@@ -24,6 +25,9 @@ struct SupervisorOptions {
     // costs nothing. stderr_tail then holds the rewritten text.
     LineFilter* stdout_filter = nullptr;
     LineFilter* stderr_filter = nullptr;
+    // When set (it must outlive run_supervised), a request from another thread ends the
+    // program: SIGTERM to its group, SIGKILL after cleanup_timeout.
+    const AbortRequest* abort = nullptr;
 };
 
 struct Outcome {
@@ -34,6 +38,7 @@ struct Outcome {
     std::optional<int> forwarded_stop_signal;  // SIGTERM or SIGINT train received and forwarded
     bool killed_after_stop_timeout = false;    // the group did not exit in time and got SIGKILL
     bool out_of_memory = false;  // SIGKILL while the memory cgroup's oom_kill count rose
+    bool aborted = false;        // SupervisorOptions::abort ended it before it exited
     std::string stderr_tail;     // the last stderr_tail_bytes of what the program wrote to stderr
 
     bool succeeded() const { return started && term_signal == 0 && exit_status == 0; }

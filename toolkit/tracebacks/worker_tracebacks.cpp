@@ -59,32 +59,6 @@ bool is_blank(std::string_view line) {
     return line.find_first_not_of(" \t") == std::string_view::npos;
 }
 
-// What Python prints last in a traceback: "ValueError: boom", "pkg.mod.Error: ", or a bare
-// name. A bare name must look like an exception's, and all-capital names are log levels
-// ("INFO: ..."), so that other lines printed in between are not taken for it.
-bool is_exception_line(std::string_view line) {
-    if (line.empty() || !is_identifier_start(line.front())) return false;
-    std::size_t end = 0;
-    while (end < line.size() && (is_identifier_char(line[end]) || line[end] == '.')) ++end;
-    const std::string_view name = line.substr(0, end);
-    if (name.ends_with('.') || name.find("..") != std::string_view::npos) return false;
-    const auto dot = name.rfind('.');
-    const std::string_view last = dot == std::string_view::npos ? name : name.substr(dot + 1);
-    if (!is_identifier_start(last.front())) return false;
-    if (std::none_of(last.begin(), last.end(),
-                     [](char c) { return std::islower(static_cast<unsigned char>(c)); })) {
-        return false;
-    }
-    if (end == line.size()) {
-        for (const std::string_view kind :
-             {"Error", "Exception", "Interrupt", "Exit", "Iteration", "Warning"}) {
-            if (last.ends_with(kind)) return true;
-        }
-        return false;
-    }
-    return line[end] == ':' && (end + 1 == line.size() || line[end + 1] == ' ');
-}
-
 bool is_chain_marker(std::string_view line) {
     return line.starts_with("During handling of the above exception") ||
            line.starts_with("The above exception was the direct cause");
@@ -184,6 +158,29 @@ std::optional<ReadTraceback> read_traceback(const std::vector<WorkerLine>& lines
 }
 
 }  // namespace
+
+bool is_exception_line(std::string_view line) {
+    if (line.empty() || !is_identifier_start(line.front())) return false;
+    std::size_t end = 0;
+    while (end < line.size() && (is_identifier_char(line[end]) || line[end] == '.')) ++end;
+    const std::string_view name = line.substr(0, end);
+    if (name.ends_with('.') || name.find("..") != std::string_view::npos) return false;
+    const auto dot = name.rfind('.');
+    const std::string_view last = dot == std::string_view::npos ? name : name.substr(dot + 1);
+    if (!is_identifier_start(last.front())) return false;
+    if (std::none_of(last.begin(), last.end(),
+                     [](char c) { return std::islower(static_cast<unsigned char>(c)); })) {
+        return false;
+    }
+    if (end == line.size()) {
+        for (const std::string_view kind :
+             {"Error", "Exception", "Interrupt", "Exit", "Iteration", "Warning"}) {
+            if (last.ends_with(kind)) return true;
+        }
+        return false;
+    }
+    return line[end] == ':' && (end + 1 == line.size() || line[end + 1] == ' ');
+}
 
 std::vector<WorkerLine> worker_lines(std::string_view output) {
     std::vector<WorkerLine> lines;

@@ -16,6 +16,11 @@ struct WorkerLine {
 
 std::vector<WorkerLine> worker_lines(std::string_view output);
 
+// What Python prints last in a traceback: "ValueError: boom", "pkg.mod.Error: ", or a bare
+// name. A bare name must look like an exception's, and all-capital names are log levels
+// ("INFO: ..."), so that other lines printed in between are not taken for it.
+bool is_exception_line(std::string_view line);
+
 // A Python traceback as printed, with the tracebacks chained before it ("During handling of
 // the above exception, ..."). Only lines with its header's prefix count, so that prefixed
 // workers printing at once do not mix; unprefixed ones that interleave may.

@@ -63,7 +63,8 @@ PROPERTY_NAMES = (
 )
 
 # Any of these turns distribution on for the current instance group when the job does not
-# list its distribution groups itself.
+# list its distribution groups itself (the reference's, and optml's XGBoost runner switch,
+# as train's config/ has them).
 _DISTRIBUTION_SWITCHES = (
     "sagemaker_mpi_enabled",
     "sagemaker_parameter_server_enabled",
@@ -72,6 +73,7 @@ _DISTRIBUTION_SWITCHES = (
     "sagemaker_pytorch_xla_multi_worker_enabled",
     "sagemaker_multi_worker_mirrored_strategy_enabled",
     "sagemaker_torch_distributed_enabled",
+    "sagemaker_xgboost_enabled",
 )
 
 _PROBE_TIMEOUT_S = 30

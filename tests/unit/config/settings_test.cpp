@@ -113,3 +113,16 @@ TEST_CASE("serving rules: counts, flags, megabytes, seconds with a maximum, choi
     CHECK_THROWS_AS(settings_of({{"OPTML_PARAMETER_SERVER", "MXNET"}}), errors::Error);
     CHECK_THROWS_AS(serving_setting_row("OPTML_STOP_TIMEOUT"), errors::Error);
 }
+
+TEST_CASE("the XGBoost runner's ports and join timeout have defaults and can be set") {
+    const config::Settings defaults = settings_of({});
+    CHECK(defaults.xgboost_join_timeout == std::chrono::seconds(300));
+    CHECK(defaults.xgboost_status_port == 7798);
+    CHECK(defaults.xgboost_tracker_port == 9091);
+    const config::Settings set = settings_of({{"OPTML_XGBOOST_JOIN_TIMEOUT", "5"},
+                                              {"OPTML_XGBOOST_STATUS_PORT", "7000"},
+                                              {"OPTML_XGBOOST_TRACKER_PORT", "9100"}});
+    CHECK(set.xgboost_join_timeout == std::chrono::seconds(5));
+    CHECK(set.xgboost_status_port == 7000);
+    CHECK(set.xgboost_tracker_port == 9100);
+}

@@ -155,3 +155,85 @@ TEST_CASE("a runner's failure detail supplies the ErrorMessage; the program's ta
     CHECK_THAT(*reporting::verdict_for_program(outcome, detail).failure_reason,
                Catch::Contains("ValueError: another rank's error"));
 }
+
+namespace {
+
+// What XGBoost 1.7 prints for an XGBoostError: the exception line, the C++ check that
+// failed, then a "[bt] (n)" backtrace far longer than the failure reason's budget.
+std::string xgboost_error() {
+    std::string text =
+        "Traceback (most recent call last):\n"
+        "  File \"/opt/ml/code/train.py\", line 12, in <module>\n"
+        "    train = xgb.DMatrix(path)\n"
+        "  File \"/usr/lib/python3/dist-packages/xgboost/core.py\", line 279, in _check_call\n"
+        "    raise XGBoostError(py_str(_LIB.XGBGetLastError()))\n"
+        "xgboost.core.XGBoostError: [19:22:37] ./src/data/data.cc:874: Encountered parser "
+        "error:\n"
+        "[19:22:37] ./src/io/input_split_base.cc:173: Check failed: files_.size() != 0U (0 vs. "
+        "0) : Cannot find any files that matches the URI pattern e.csv\n"
+        "Stack trace:\n";
+    for (int i = 0; i < 9; ++i) {
+        text += "  [bt] (" + std::to_string(i) +
+                ") /usr/lib/python3/dist-packages/xgboost/lib/libxgboost.so(dmlc::io::"
+                "InputSplitBase::InitInputFileInfo(std::__cxx11::basic_string<char, "
+                "std::char_traits<char>, std::allocator<char> > const&, bool)+0x56e) "
+                "[0x7f057d9c72be]\n";
+    }
+    return text + "\n\n";
+}
+
+}  // namespace
+
+TEST_CASE("a multi-line exception keeps its own line first, then fills the budget") {
+    const std::string message = reporting::error_message_from_stderr(xgboost_error(), 600);
+    CHECK(message.size() <= 600);
+    CHECK_THAT(message, Catch::StartsWith("xgboost.core.XGBoostError: [19:22:37] "
+                                          "./src/data/data.cc:874: Encountered parser error:\n"
+                                          "[19:22:37] ./src/io/input_split_base.cc:173: Check "
+                                          "failed:"));
+    CHECK_THAT(message, Catch::Contains("Stack trace:\n  [bt] (0)"));
+    CHECK_THAT(message, !Catch::Contains("[bt] (8)"));
+
+    auto verdict = reporting::verdict_for_program(exited(1, xgboost_error()));
+    CHECK(verdict.failure_reason->size() <= 1024);
+    CHECK_THAT(
+        *verdict.failure_reason,
+        Catch::StartsWith("ExecuteUserScriptError:\nExitCode 1\nErrorMessage "
+                          "\"xgboost.core.XGBoostError: [19:22:37] ./src/data/data.cc:874:"));
+}
+
+TEST_CASE("a short multi-line exception comes whole, with the frames above it") {
+    const std::string text =
+        "Traceback (most recent call last):\n"
+        "  File \"/opt/ml/code/train.py\", line 3, in <module>\n"
+        "    check(rows)\n"
+        "ValueError: the shard is empty\n"
+        "hint: every host needs rows\n";
+    CHECK(reporting::error_message_from_stderr(text, 1000) ==
+          "ValueError: the shard is empty\nhint: every host needs rows\n"
+          "Traceback (most recent call last):\n  File \"/opt/ml/code/train.py\", line 3, in "
+          "<module>\n    check(rows)");
+}
+
+TEST_CASE("an exception line longer than the budget is cut, never dropped") {
+    const std::string text =
+        "Traceback (most recent call last):\n  File \"x.py\", line 1\n"
+        "RuntimeError: " +
+        std::string(2000, 'y') + "\nsecond line\n";
+    const std::string message = reporting::error_message_from_stderr(text, 100);
+    CHECK(message.size() == 100);
+    CHECK_THAT(message, Catch::StartsWith("RuntimeError: yyy") && Catch::EndsWith("..."));
+}
+
+TEST_CASE("a C++ exception that ended the process keeps its what() before its backtrace") {
+    std::string text =
+        "loading data\nterminate called after throwing an instance of "
+        "'dmlc::Error'\n  what():  [10:00:00] src/learner.cc:1: Check failed: "
+        "labels are not negative\nStack trace:\n";
+    for (int i = 0; i < 30; ++i) text += "  [bt] (" + std::to_string(i) + ") libxgboost.so(+0x1)\n";
+    const std::string message = reporting::error_message_from_stderr(text, 300);
+    CHECK_THAT(message, Catch::StartsWith("terminate called after throwing an instance of "
+                                          "'dmlc::Error'\n  what():  [10:00:00] src/learner.cc:1: "
+                                          "Check failed: labels are not negative\n"));
+    CHECK(message.size() <= 300);
+}

@@ -1,0 +1,60 @@
+#include "toolkit/xgboost/link.hpp"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+
+namespace optml::xgboost {
+
+void keep_alive(int fd) {
+    const int on = 1;
+    const int idle = 2;
+    const int interval = 1;
+    const int count = 5;
+    const unsigned int user_timeout_ms = 7000;
+    ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
+    ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+    ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
+    ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
+    ::setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &user_timeout_ms, sizeof user_timeout_ms);
+}
+
+bool send_line(int fd, const std::string& line) {
+    std::size_t sent = 0;
+    while (sent < line.size()) {
+        const ssize_t count = ::send(fd, line.data() + sent, line.size() - sent, MSG_NOSIGNAL);
+        if (count < 0 && errno == EINTR) continue;
+        if (count <= 0) return false;
+        sent += static_cast<std::size_t>(count);
+    }
+    return true;
+}
+
+ReadResult read_some(int fd, LineBuffer& buffer, int& error_number) {
+    char bytes[1024];
+    const ssize_t count = ::recv(fd, bytes, sizeof bytes, MSG_DONTWAIT);
+    if (count > 0) {
+        buffer.feed(std::string_view(bytes, static_cast<std::size_t>(count)));
+        return ReadResult::Data;
+    }
+    if (count == 0) return ReadResult::Closed;
+    if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) return ReadResult::Data;
+    error_number = errno;
+    return ReadResult::Lost;
+}
+
+std::thread start_watcher_thread(std::function<void()> body) {
+    sigset_t all;
+    sigset_t previous;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &previous);
+    std::thread thread(std::move(body));
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    return thread;
+}
+
+}  // namespace optml::xgboost
