@@ -6,6 +6,7 @@
 #include <optional>
 #include <string_view>
 
+#include "toolkit/app/remote_function_job.hpp"
 #include "toolkit/app/training_job.hpp"
 #include "toolkit/config/paths.hpp"
 #include "toolkit/logging/log.hpp"
@@ -35,9 +36,12 @@ std::string argument_name(const std::string& argument) {
 
 // nullopt when the command line is fine; a ConfigurationError naming what is wrong otherwise.
 // --help and --version are handled by `cli` itself (they throw CallForHelp/CallForVersion).
-std::optional<errors::Error> command_line_error(CLI::App& cli, int argc, char** argv) {
+// `remote_function`'s arguments are the SDK's, read by remote/ (unknown ones ignored).
+std::optional<errors::Error> command_line_error(CLI::App& cli, CLI::App& remote_function, int argc,
+                                                char** argv) {
     cli.allow_extras();
     cli.parse(argc, argv);
+    if (remote_function.parsed()) return std::nullopt;
     if (cli.remaining().empty()) return std::nullopt;
     std::string names;
     for (const std::string& argument : cli.remaining()) {
@@ -85,9 +89,15 @@ int train_main(int argc, char** argv) {
     process::report_file_size_limit_as_error();
     CLI::App cli(kDescription, "train");
     cli.set_version_flag("--version", std::string("optml train ") + OPTML_VERSION);
+    CLI::App* remote_function = cli.add_subcommand(
+        "remote-function",
+        "Runs a SageMaker remote-function job (@remote, RemoteExecutor) from the SDK's container "
+        "arguments: --s3_base_uri, --region, --client_python_version, ... (unknown ones are "
+        "ignored).");
+    remote_function->prefix_command();
     std::optional<errors::Error> bad_command_line;
     try {
-        bad_command_line = command_line_error(cli, argc, argv);
+        bad_command_line = command_line_error(cli, *remote_function, argc, argv);
     } catch (const CLI::Success& help_or_version) {
         return cli.exit(help_or_version);
     } catch (const CLI::ParseError& parse_error) {
@@ -104,8 +114,13 @@ int train_main(int argc, char** argv) {
     // The one catch: every failure becomes a verdict, reported in output/ and as exit code.
     reporting::Verdict verdict;
     try {
-        verdict = bad_command_line ? reporting::verdict_for_error(*bad_command_line)
-                                   : run_training_job(environment);
+        if (bad_command_line) {
+            verdict = reporting::verdict_for_error(*bad_command_line);
+        } else if (remote_function->parsed()) {
+            verdict = run_remote_function_job(remote_function->remaining(), environment);
+        } else {
+            verdict = run_training_job(environment);
+        }
     } catch (const errors::Error& error) {
         verdict = reporting::verdict_for_error(error);
     } catch (const std::exception& unexpected) {

@@ -31,6 +31,9 @@ Value loads(std::string_view text);
 // json.dumps(v, sort_keys=True, separators=(",", ":"), ensure_ascii=True), byte for byte.
 std::string dumps(const Value& value);
 
+// json.dumps(v) with its defaults: insertion order, separators (", ", ": "), ensure_ascii.
+std::string dumps_default(const Value& value);
+
 // str(v) and repr(v) as CPython 3.11 writes them (True, None, [1, 'a'], {'k': 2.5}, inf).
 std::string str(const Value& value);
 std::string repr(const Value& value);
