@@ -347,6 +347,50 @@ class FolderRootTest(RemoteJobMixin, TrainTestCase):
                          {"Result": 3.0, "Exception": None})
 
 
+def report_rank():
+    return int(os.environ["RANK"]), int(os.environ["WORLD_SIZE"])
+
+
+def fail_on_rank_one():
+    if os.environ["RANK"] == "1":
+        raise ValueError("rank 1 failed")
+    return "rank 0 returned"
+
+
+class TorchrunTest(RemoteJobMixin, TrainTestCase):
+    """--distribution torchrun through optml's torchrun runner, two ranks on this host.
+    Debian's torch 1.13 on Python 3.11 needs PET_REDIRECTS/PET_TEE (see tests/multihost)."""
+
+    def setUp(self):
+        probe = subprocess.run(["/usr/bin/python3", "-c", "import torch.distributed.run"],
+                               capture_output=True)
+        if probe.returncode != 0:
+            self.skipTest("torch is not installed (python3-torch)")
+
+    def run_torchrun(self, function):
+        sha256, = [g for g in generations() if g.name == "sha256"]
+        root = FolderRoot(self.job().root)
+        write_call(root.put, sha256, function)
+        env = {"OPTML_TORCHRUN": "/usr/bin/python3 -m torch.distributed.run",
+               "PET_REDIRECTS": "9:1", "PET_TEE": "9:1", "GLOO_SOCKET_IFNAME": "lo"}
+        job, code, stderr = self.remote_job(
+            root, sha256, env=env,
+            extra_arguments=["--distribution", "torchrun", "--user_nproc_per_node", "2"])
+        return job, root, code, stderr
+
+    def test_only_rank_0_writes_results(self):
+        job, root, code, stderr = self.run_torchrun(report_rank)
+        self.assertEqual(code, 0, stderr)
+        self.assertEqual(pickle.loads(root.get("results/payload.pkl")), (0, 2))
+
+    def test_the_failing_rank_writes_exception(self):
+        job, root, code, stderr = self.run_torchrun(fail_on_rank_one)
+        self.assertNotEqual(code, 0, stderr)
+        error = pickle.loads(root.get("exception/payload.pkl"))
+        self.assertEqual(repr(error), "ValueError('rank 1 failed')")
+        self.assertIsNone(root.get("results/payload.pkl"))
+
+
 class S3rverRoot:
     def __init__(self, server, job_name="job-1"):
         self.server = server

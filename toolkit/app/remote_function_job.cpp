@@ -8,9 +8,12 @@
 
 #include "toolkit/config/paths.hpp"
 #include "toolkit/config/settings.hpp"
+#include "toolkit/config/training_env_builder.hpp"
 #include "toolkit/entry/entry_point.hpp"
 #include "toolkit/errors/error.hpp"
 #include "toolkit/hardware/hardware.hpp"
+#include "toolkit/launchers/program_search.hpp"
+#include "toolkit/launchers/shell_words.hpp"
 #include "toolkit/launchers/started_program.hpp"
 #include "toolkit/logging/log.hpp"
 #include "toolkit/process/signal_name.hpp"
@@ -26,6 +29,7 @@
 #include "toolkit/remote/metadata.hpp"
 #include "toolkit/remote/payload_store.hpp"
 #include "toolkit/system/temporary_path.hpp"
+#include "toolkit/torchrun/plan.hpp"
 
 namespace optml::app {
 
@@ -136,6 +140,44 @@ std::string full_python_version(const fs::path& python, const fs::path& handoff,
     return version.empty() ? fallback : version;
 }
 
+// --distribution torchrun: this host's torchrun over the invoker, planned by optml's torchrun
+// runner (one torchrun per host, its node rank, --max_restarts 0) with the SDK's process count.
+process::Command torchrun_command(const process::Command& invoker, const fs::path& python,
+                                  const config::Paths& paths,
+                                  const system::EnvironmentSnapshot& environment,
+                                  const config::Settings& settings,
+                                  const hardware::HardwareCounts& hardware,
+                                  const std::string& nproc_per_node, const fs::path& log_dir) {
+    const config::TrainingEnv env = config::build_training_env(
+        paths, config::read_config_documents(paths), environment, hardware);
+    entry::LaunchPlan launch;
+    launch.kind = entry::EntryPointKind::PythonModule;
+    launch.program_spec.form = entry::ProgramSpec::Form::PythonModule;
+    launch.program_spec.interpreter = python.string();
+    launch.program_spec.target = "optml_toolkit.remote.invoke";
+    launch.program = invoker;
+    torchrun::TorchrunOptions options;
+    options.torchrun = launchers::split_shell_words(settings.torchrun, "OPTML_TORCHRUN");
+    if (options.torchrun.empty()) {
+        throw errors::Error(errors::ErrorKind::Configuration,
+                            "The environment variable OPTML_TORCHRUN is empty.");
+    }
+    options.extra_arguments = {"--max_restarts", "0", "--log_dir", log_dir.string()};
+    process::Command command = torchrun::plan_torchrun(env, launch, options).command;
+    for (std::size_t i = 0; i + 1 < command.argv.size(); ++i) {
+        if (command.argv[i] == "--nproc_per_node") command.argv[i + 1] = nproc_per_node;
+    }
+    return launchers::resolved_on_path(std::move(command));
+}
+
+std::string value_of(const std::vector<std::pair<std::string, std::string>>& variables,
+                     std::string_view name, std::string fallback) {
+    for (const auto& [key, value] : variables) {
+        if (key == name) return value;
+    }
+    return fallback;
+}
+
 std::string job_name_of(const system::EnvironmentSnapshot& environment, const std::string& base) {
     if (auto name = environment.get("TRAINING_JOB_NAME"); name && !name->empty()) return *name;
     return base.substr(base.find_last_of('/') + 1);
@@ -155,13 +197,16 @@ reporting::Verdict run_remote_function_job(const std::vector<std::string>& argum
     const remote::DependencySettings dependencies =
         remote::parse_dependency_settings(arguments.dependency_settings);
     std::optional<std::string> conda_env = arguments.job_conda_env;
-    if (!conda_env) conda_env = environment.get("SAGEMAKER_JOB_CONDA_ENV");
+    if (!conda_env)
+        conda_env =
+            config::setting_text(config::setting_row("SAGEMAKER_JOB_CONDA_ENV"), environment);
     if (conda_env && conda_env->empty()) conda_env.reset();
-    if (arguments.distribution && !arguments.distribution->empty()) {
+    const bool torchrun = arguments.distribution == "torchrun";
+    if (arguments.distribution && !arguments.distribution->empty() && !torchrun) {
         throw errors::Error(errors::ErrorKind::RuntimeEnvironment,
                             "--distribution " + *arguments.distribution +
-                                " is not supported by optml's remote-function jobs yet; run "
-                                "without use_torchrun/use_mpirun.");
+                                " is not supported by optml's remote-function jobs yet (torchrun "
+                                "is); run without use_mpirun.");
     }
 
     process::SupervisorOptions options;
@@ -190,9 +235,9 @@ reporting::Verdict run_remote_function_job(const std::vector<std::string>& argum
         }
     }
     std::vector<std::pair<std::string, std::string>> training_variables;
+    hardware::HardwareCounts hardware;
     if (fs::exists(paths.resource_config_file(), cwd_error)) {
-        const hardware::HardwareCounts hardware =
-            hardware::probe_hardware(environment, settings.probe_timeout);
+        hardware = hardware::probe_hardware(environment, settings.probe_timeout);
         training_variables = remote::training_env_variables(
             paths, read_file(paths.resource_config_file()), hardware, arguments,
             job_name_of(environment, arguments.s3_base_uri));
@@ -251,8 +296,21 @@ reporting::Verdict run_remote_function_job(const std::vector<std::string>& argum
     launch.serialize_output_to_json = arguments.serialize_output_to_json;
     stop_if_requested("invoking the function");
     logging::info("invoking the remote function");
-    const process::Outcome outcome =
-        launchers::run_started(remote::invoker_command(launch), options);
+    process::Command command = remote::invoker_command(launch);
+    std::optional<system::TemporaryDirectory> torchrun_logs;
+    if (torchrun) {
+        if (function_conda_env) {
+            throw errors::Error(errors::ErrorKind::RuntimeEnvironment,
+                                "--distribution torchrun inside a conda environment is not "
+                                "supported by optml's remote-function jobs yet.");
+        }
+        torchrun_logs.emplace("optml-torchrun-");
+        command = torchrun_command(command, python, paths, environment, settings, hardware,
+                                   value_of(training_variables, "SM_NPROC_PER_NODE", "1"),
+                                   torchrun_logs->path());
+        logging::info("invoking the remote function through torchrun");
+    }
+    const process::Outcome outcome = launchers::run_started(command, options);
     const std::optional<remote::InvokerReport> report = remote::read_invoker_report(dir);
     const std::string python_version =
         report && !report->python_version.empty() ? report->python_version : fallback_python;
@@ -262,8 +320,15 @@ reporting::Verdict run_remote_function_job(const std::vector<std::string>& argum
         uploader.upload("results", dir / "output.pkl", python_version);
         if (arguments.serialize_output_to_json && fs::exists(dir / "output.json", cwd_error))
             store->put(dir / "output.json", "results/results.json");
-    } else if (report && report->end.raised && fs::exists(dir / "output.pkl", cwd_error)) {
-        uploader.upload("exception", dir / "output.pkl", python_version);
+    } else if (report && report->end.raised && fs::exists(dir / "exception.pkl", cwd_error)) {
+        uploader.upload("exception", dir / "exception.pkl", python_version);
+    } else if (torchrun && !report && outcome.succeeded()) {
+        // Rank 0 runs on another host and writes results/ from there.
+        return reporting::success();
+    } else if (torchrun && !report && !outcome.forwarded_stop_signal) {
+        // A rank on another host failed first and wrote exception/; this host's ranks failed
+        // with it.
+        return reporting::verdict_for_remote_function(outcome, std::nullopt);
     } else {
         const std::string why = outcome.forwarded_stop_signal
                                     ? "The job was stopped: train received " +

@@ -36,6 +36,7 @@ constexpr std::array kTrainingRows = {
     SettingRow{"OPTML_PARAMETER_SERVER", Rule::OneOf, "mxnet", kParameterServerFlavours,
                "parameter_server"},
     SettingRow{"OPTML_PARAMETER_SERVER_COMMAND", Rule::Text, "", {}, "parameter_server"},
+    SettingRow{"SAGEMAKER_JOB_CONDA_ENV", Rule::Text, "", {}, "remote"},
     SettingRow{"SAGEMAKER_REGION", Rule::Text, "", {}, "s3"},
     SettingRow{"OPTML_S3_ADDRESSING_STYLE", Rule::OneOf, "", kAddressingStyles, "s3"},
     SettingRow{"OPTML_CONTAINER_CREDENTIALS_HOST", Rule::Text, "", {}, "s3"},

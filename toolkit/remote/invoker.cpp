@@ -40,8 +40,10 @@ process::Command invoker_command(const InvokerLaunch& launch) {
     return command;
 }
 
-std::optional<InvokerReport> read_invoker_report(const fs::path& handoff) {
-    std::ifstream in(handoff / "outcome.json", std::ios::binary);
+namespace {
+
+std::optional<InvokerReport> read_report_file(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
     if (!in) return std::nullopt;
     std::stringstream text;
     text << in.rdbuf();
@@ -63,6 +65,14 @@ std::optional<InvokerReport> read_invoker_report(const fs::path& handoff) {
     if (const auto* version = fields.find("python_version"); version && version->is_str())
         report.python_version = version->as_str();
     return report;
+}
+
+}  // namespace
+
+std::optional<InvokerReport> read_invoker_report(const fs::path& handoff) {
+    // A failed rank outweighs rank 0's result.
+    if (auto failure = read_report_file(handoff / "exception-outcome.json")) return failure;
+    return read_report_file(handoff / "outcome.json");
 }
 
 std::optional<fs::path> find_package_dir() {

@@ -12,8 +12,9 @@
 // train hands it verified payload files in a private folder and reads back what it left
 // there. The folder is the whole protocol:
 //   in:  function.pkl, arguments.pkl (checked by train), serialize_output_to_json
-//   out: output.pkl (result or exception), output.json (the JSON result when asked),
-//        outcome.json last: {"raised", "failure", "errno", "python_version"}.
+//   out: output.pkl (the result), output.json (the JSON result when asked), then
+//        outcome.json; or exception.pkl then exception-outcome.json (the first failing rank):
+//        {"raised", "failure", "errno", "python_version"}.
 namespace optml::remote {
 
 struct InvokerLaunch {

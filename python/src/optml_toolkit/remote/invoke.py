@@ -2,7 +2,8 @@
 
 train has already downloaded and verified the payloads and hands them over in the folder
 named by OPTML_REMOTE_HANDOFF (see toolkit/remote/invoker.hpp): this module only unpickles,
-calls and pickles. S3, hashing, signals and exit codes stay in train.
+calls and pickles. S3, hashing, signals and exit codes stay in train. Under torchrun only rank
+0 writes its result, and only the first failing rank of the host its exception.
 """
 
 import json
@@ -99,13 +100,30 @@ def _report_exception(handoff, error):
     except errors.SerializationError as unpicklable:
         failure += f"\nThe exception could not be pickled: {unpicklable.message}"
         data = _dumps(errors.SerializationError(failure))
-    _write(handoff, "output.pkl", data)
+    _write(handoff, "exception.pkl", data)
     return {
         "raised": True,
         "failure": failure,
         "errno": _error_number(error),
         "python_version": _python_version(),
     }
+
+
+def _rank():
+    """The worker's global rank under torchrun (0 without a distribution)."""
+    try:
+        return int(os.environ.get("RANK", "0"))
+    except ValueError:
+        return 0
+
+
+def _first_failure(handoff):
+    """True for the first failing rank on this host: only it writes exception/."""
+    try:
+        os.close(os.open(os.path.join(handoff, "failure.claim"), os.O_CREAT | os.O_EXCL, 0o600))
+        return True
+    except FileExistsError:
+        return False
 
 
 def main():
@@ -118,15 +136,21 @@ def main():
         )
         result = func(*args, **kwargs)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        if _rank() != 0:
+            return 0  # only rank 0 writes results/
         _write(handoff, "output.pkl", _dumps(result))
         if os.environ.get("OPTML_REMOTE_OUTPUT_JSON") == "1":
             _write(handoff, "output.json", _json_result(result).encode())
         outcome = {"raised": False, "failure": "", "errno": 0, "python_version": _python_version()}
+        _write(handoff, "outcome.json", json.dumps(outcome).encode())
+        return 0
     except BaseException as e:  # noqa: B902 - SystemExit and KeyboardInterrupt are results too
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        if not _first_failure(handoff):
+            return 1
         outcome = _report_exception(handoff, e)
-    _write(handoff, "outcome.json", json.dumps(outcome).encode())
-    return 1 if outcome["raised"] else 0
+        _write(handoff, "exception-outcome.json", json.dumps(outcome).encode())
+        return 1
 
 
 if __name__ == "__main__":
