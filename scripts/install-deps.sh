@@ -5,14 +5,14 @@ set -euo pipefail
 
 packages=(
   g++ cmake make pkg-config
-  nlohmann-json3-dev libcli11-dev libboost-dev libspdlog-dev catch2 libarchive-dev
+  nlohmann-json3-dev libcli11-dev libboost-dev libspdlog-dev catch2 libarchive-dev libzstd-dev
   libacl1-dev zlib1g-dev
   python3 python3-pip python3-setuptools python3-venv python3-pytest
   util-linux procps
   libcurl4-openssl-dev libssl-dev nodejs awscli
   openmpi-bin python3-mpi4py openssh-server openssh-client iproute2
   python3-torch python3-xgboost
-  python3-numpy python3-scipy
+  python3-numpy python3-scipy python3-cloudpickle python3-tblib python3-cryptography
   clang libclang-rt-14-dev
   podman buildah runc uidmap debootstrap binutils
 )

@@ -3,9 +3,12 @@
 #include <csignal>
 #include <iostream>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "toolkit/app/command.hpp"
+#include "toolkit/app/remote_function_job.hpp"
 #include "toolkit/app/run_entry_point.hpp"
 #include "toolkit/app/training_job.hpp"
 #include "toolkit/config/paths.hpp"
@@ -27,7 +30,17 @@ constexpr const char* kDescription =
     "Runs the SageMaker training job described under SAGEMAKER_BASE_DIR (default /opt/ml):\n"
     "reads input/config/*.json, exports the SM_* environment, runs the entry point named by\n"
     "sagemaker_program / SAGEMAKER_PROGRAM with the hyperparameters as arguments, and writes\n"
-    "output/success or output/failure. SageMaker runs it with no arguments.";
+    "output/success or output/failure. SageMaker runs it with no arguments.\n"
+    "Also: `train remote-function ARGS...` (a remote-function job, see train remote-function\n"
+    "--help) and `train run-entry-point --spec FILE` (a framework toolkit's program).";
+
+constexpr std::string_view kRemoteFunctionCommand = "remote-function";
+
+constexpr const char* kRemoteFunctionHelp =
+    "Usage: train remote-function --s3_base_uri URI [--region R] [--client_python_version X.Y]\n"
+    "       [--client_sagemaker_pysdk_version V] [--dependency_settings JSON] ...\n"
+    "Runs a SageMaker remote-function job (@remote, RemoteExecutor) from the SDK's container\n"
+    "arguments; unknown arguments are ignored.\n";
 
 }  // namespace
 
@@ -48,9 +61,21 @@ int train_main(int argc, char** argv) {
         process::become_subreaper();
         return run_entry_point_main(argc, argv);
     }
-    const CommandLine command_line =
-        read_command_line("train", OPTML_VERSION, kDescription, argc, argv);
-    if (command_line.exit_now) return *command_line.exit_now;
+    // remote-function's arguments are the SDK's, read by remote/ (unknown ones ignored).
+    const bool remote_function = argc >= 2 && std::string_view(argv[1]) == kRemoteFunctionCommand;
+    std::vector<std::string> remote_function_arguments;
+    CommandLine command_line;
+    if (remote_function) {
+        remote_function_arguments.assign(argv + 2, argv + argc);
+        if (remote_function_arguments.size() == 1 &&
+            (remote_function_arguments[0] == "--help" || remote_function_arguments[0] == "-h")) {
+            std::cout << kRemoteFunctionHelp;
+            return 0;
+        }
+    } else {
+        command_line = read_command_line("train", OPTML_VERSION, kDescription, argc, argv);
+        if (command_line.exit_now) return *command_line.exit_now;
+    }
 
     process::become_subreaper();
     const system::EnvironmentSnapshot environment = system::EnvironmentSnapshot::from_process();
@@ -59,6 +84,7 @@ int train_main(int argc, char** argv) {
     // The one catch: every failure becomes a verdict, reported in output/ and as exit code.
     const reporting::Verdict verdict = run_caught([&] {
         if (command_line.error) throw *command_line.error;
+        if (remote_function) return run_remote_function_job(remote_function_arguments, environment);
         return run_training_job(environment);
     });
 

@@ -42,6 +42,7 @@ constexpr std::array kTrainingRows = {
     SettingRow{"OPTML_XGBOOST_JOIN_TIMEOUT", Rule::Seconds, "300", {}, "xgboost"},
     SettingRow{"OPTML_XGBOOST_STATUS_PORT", Rule::Port, "7798", {}, "xgboost"},
     SettingRow{"OPTML_XGBOOST_TRACKER_PORT", Rule::Port, "9091", {}, "xgboost"},
+    SettingRow{"SAGEMAKER_JOB_CONDA_ENV", Rule::Text, "", {}, "remote"},
     SettingRow{"SAGEMAKER_REGION", Rule::Text, "", {}, "s3"},
     SettingRow{"OPTML_S3_ADDRESSING_STYLE", Rule::OneOf, "", kAddressingStyles, "s3"},
     SettingRow{"OPTML_CONTAINER_CREDENTIALS_HOST", Rule::Text, "", {}, "s3"},

@@ -24,6 +24,10 @@ std::string_view kind_name(ErrorKind kind) {
             return "Stopped";
         case ErrorKind::Internal:
             return "InternalError";
+        case ErrorKind::RuntimeEnvironment:
+            return "RuntimeEnvironmentError";
+        case ErrorKind::RemoteFunction:
+            return "RemoteFunctionError";
     }
     return "InternalError";
 }

@@ -19,6 +19,9 @@ enum class ErrorKind {
     Supervision,          // train could not start or watch the program (fork, pipes, signals)
     Stopped,              // train was asked to stop (SIGTERM...) before the program ran
     Internal,             // a bug in optml
+    // Remote-function jobs (train remote-function), reported as the SDK's job scripts do:
+    RuntimeEnvironment,  // bootstrap failed: "RuntimeEnvironmentError: <message>"
+    RemoteFunction,  // the message is the whole failure text, e.g. "DeserializationError('...')"
 };
 
 // The class name written as the first line of output/failure, e.g. "ConfigurationError".

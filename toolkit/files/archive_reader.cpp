@@ -33,8 +33,10 @@ constexpr std::size_t kReadBlockSize = 64 * 1024;
 
 }  // namespace
 
-ArchiveFile::ArchiveFile(const std::filesystem::path& path)
-    : name_(path.string()), descriptor_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {
+ArchiveFile::ArchiveFile(const std::filesystem::path& path, ArchiveFormat format)
+    : name_(path.string()),
+      descriptor_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)),
+      format_(format) {
     if (!descriptor_) fail_to_open(name_, std::strerror(errno));
     struct stat status {};
     if (::fstat(descriptor_.get(), &status) != 0 || !S_ISREG(status.st_mode)) {
@@ -45,8 +47,13 @@ ArchiveFile::ArchiveFile(const std::filesystem::path& path)
 ArchiveReader::ArchiveReader(const ArchiveFile& file)
     : file_(file), archive_(archive_read_new()), block_(kReadBlockSize) {
     if (archive_ == nullptr) fail_with(file_.name(), "out of memory");
-    archive_read_support_filter_gzip(archive_);
-    archive_read_support_format_tar(archive_);
+    if (file_.format() == ArchiveFormat::Zip) {
+        // Read front to back like tar: the local headers, no seeking to the central directory.
+        archive_read_support_format_zip_streamable(archive_);
+    } else {
+        archive_read_support_filter_gzip(archive_);
+        archive_read_support_format_tar(archive_);
+    }
     if (::lseek(file_.descriptor(), 0, SEEK_SET) != 0) {
         const std::string problem = std::strerror(errno);
         archive_read_free(archive_);

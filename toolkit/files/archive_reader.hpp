@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "toolkit/files/safe_extract.hpp"
 #include "toolkit/system/unique_fd.hpp"
 
 struct archive;
@@ -18,18 +19,22 @@ namespace optml::files::detail {
 // path is replaced in between.
 class ArchiveFile {
   public:
-    explicit ArchiveFile(const std::filesystem::path& path);
+    explicit ArchiveFile(const std::filesystem::path& path,
+                         ArchiveFormat format = ArchiveFormat::TarOrTarGz);
 
     int descriptor() const { return descriptor_.get(); }
+    ArchiveFormat format() const { return format_; }
     const std::string& name() const { return name_; }
 
   private:
     std::string name_;
     system::UniqueFd descriptor_;
+    ArchiveFormat format_;
 };
 
 // Streams the headers (and, on demand, the data) of an ArchiveFile from its first byte.
-// Only tar is read, plain or gzip-compressed: that is what the reference toolkit opens
+// Only tar is read (zip only where the caller names it: the SDK's remote-function workspace),
+// plain or gzip-compressed: that is what the reference toolkit opens
 // ("r:gz") and what the SDK uploads. Other formats (zip, cpio, ISO, ...) and filters that
 // libarchive runs as external programs would only widen what a hostile upload can reach.
 class ArchiveReader {

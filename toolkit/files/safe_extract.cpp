@@ -138,8 +138,9 @@ void write_entries(const detail::ArchiveFile& file, const fs::path& root,
 
 }  // namespace
 
-void extract_archive_safely(const fs::path& archive, const fs::path& destination) {
-    const detail::ArchiveFile file(archive);
+void extract_archive_safely(const fs::path& archive, const fs::path& destination,
+                            ArchiveFormat format) {
+    const detail::ArchiveFile file(archive, format);
     const fs::path root = canonical_destination(destination, file.name());
     // Two passes over the stream instead of buffering it: nothing touches the disk until
     // every header has been accepted, and memory stays proportional to the entry count.

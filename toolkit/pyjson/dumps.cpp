@@ -116,18 +116,35 @@ void append_json_float(std::string& out, double value) {
     }
 }
 
-void append_json(std::string& out, const Value& value);
+// sort_keys=True with separators (",", ":"), or json.dumps's defaults: insertion order
+// with separators (", ", ": ").
+enum class Style { SortedCompact, Default };
 
-void append_json_list(std::string& out, const List& list) {
+void append_json(std::string& out, const Value& value, Style style);
+
+void append_json_list(std::string& out, const List& list, Style style) {
     out.push_back('[');
     for (std::size_t i = 0; i < list.size(); ++i) {
-        if (i > 0) out.push_back(',');
-        append_json(out, list[i]);
+        if (i > 0) out.append(style == Style::Default ? ", " : ",");
+        append_json(out, list[i], style);
     }
     out.push_back(']');
 }
 
-void append_json_dict(std::string& out, const Dict& dict) {
+void append_json_dict(std::string& out, const Dict& dict, Style style) {
+    if (style == Style::Default) {
+        out.push_back('{');
+        bool first = true;
+        for (const auto& [key, item] : dict) {
+            if (!first) out.append(", ");
+            first = false;
+            append_json_string(out, key);
+            out.append(": ");
+            append_json(out, item, style);
+        }
+        out.push_back('}');
+        return;
+    }
     // sort_keys=True sorts a copy of the items; the Dict keeps its insertion order.
     std::vector<const std::pair<std::string, Value>*> items;
     items.reserve(dict.size());
@@ -140,24 +157,25 @@ void append_json_dict(std::string& out, const Dict& dict) {
         if (i > 0) out.push_back(',');
         append_ascii_json_string(out, items[i]->first);
         out.push_back(':');
-        append_json(out, items[i]->second);
+        append_json(out, items[i]->second, style);
     }
     out.push_back('}');
 }
 
-void append_json(std::string& out, const Value& value) {
+void append_json(std::string& out, const Value& value, Style style) {
     struct Writer {
         std::string& out;
+        Style style;
         void operator()(const None&) const { out.append("null"); }
         void operator()(bool b) const { out.append(b ? "true" : "false"); }
         void operator()(std::int64_t i) const { detail::append_int(out, i); }
         void operator()(const BigInt& i) const { detail::append_int(out, i); }
         void operator()(double d) const { append_json_float(out, d); }
         void operator()(const std::string& s) const { append_ascii_json_string(out, s); }
-        void operator()(const List& l) const { append_json_list(out, l); }
-        void operator()(const Dict& d) const { append_json_dict(out, d); }
+        void operator()(const List& l) const { append_json_list(out, l, style); }
+        void operator()(const Dict& d) const { append_json_dict(out, d, style); }
     };
-    std::visit(Writer{out}, value.storage());
+    std::visit(Writer{out, style}, value.storage());
 }
 
 }  // namespace
@@ -183,7 +201,13 @@ std::string latin1_to_utf8(std::string_view bytes) {
 
 std::string dumps(const Value& value) {
     std::string out;
-    append_json(out, value);
+    append_json(out, value, Style::SortedCompact);
+    return out;
+}
+
+std::string dumps_default(const Value& value) {
+    std::string out;
+    append_json(out, value, Style::Default);
     return out;
 }
 

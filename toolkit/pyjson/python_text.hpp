@@ -43,6 +43,9 @@ bool is_utf8(std::string_view text);
 // `bytes` read as Latin-1 (each byte the code point of its value), as UTF-8.
 std::string latin1_to_utf8(std::string_view bytes);
 
+// json.dumps(v) with its defaults: insertion order, separators (", ", ": "), ensure_ascii.
+std::string dumps_default(const Value& value);
+
 // str(v) and repr(v) as CPython 3.11 writes them (True, None, [1, 'a'], {'k': 2.5}, inf).
 std::string str(const Value& value);
 std::string repr(const Value& value);

@@ -27,6 +27,8 @@ int exit_code_for(errors::ErrorKind kind) {
         case errors::ErrorKind::Cluster:
         case errors::ErrorKind::Supervision:
         case errors::ErrorKind::Internal:
+        case errors::ErrorKind::RuntimeEnvironment:
+        case errors::ErrorKind::RemoteFunction:
             return 1;
         case errors::ErrorKind::Stopped:
             return 128 + SIGTERM;  // refined by the signal in verdict_for_error
@@ -100,6 +102,12 @@ Verdict verdict_for_error(const errors::Error& error) {
     if (const auto* stop = dynamic_cast<const errors::StopRequested*>(&error)) {
         exit_code = 128 + stop->signal_number();
     }
+    // The SDK's job scripts write these on one line: its bootstrap "RuntimeEnvironmentError:
+    // <message>", its invoker repr(exception).
+    if (error.kind() == errors::ErrorKind::RuntimeEnvironment)
+        return Verdict{exit_code, "RuntimeEnvironmentError: " + valid_utf8(error.what())};
+    if (error.kind() == errors::ErrorKind::RemoteFunction)
+        return Verdict{exit_code, valid_utf8(error.what())};
     // Messages may quote file names and other bytes from outside: the file must be UTF-8.
     return failure_verdict(
         exit_code, std::string(errors::kind_name(error.kind())) + ":\n" + valid_utf8(error.what()));
@@ -138,6 +146,32 @@ Verdict verdict_for_preparation(const process::Outcome& outcome, errors::ErrorKi
             process_failure_text(errors::kind_name(kind), outcome,
                                  std::string(description) + " failed", outcome.stderr_tail)),
         outcome, outcome.stderr_tail);
+}
+
+Verdict verdict_for_remote_function(const process::Outcome& outcome,
+                                    const std::optional<RemoteFunctionEnd>& end) {
+    if (end && !end->raised && outcome.succeeded() && !outcome.forwarded_stop_signal)
+        return success();
+    if (end && end->raised) {
+        // The reference exits with the exception's errno, which may be 0 or out of range: a
+        // failed function never ends with 0 here.
+        int exit_code = 1;
+        if (end->error_number && *end->error_number >= 1 && *end->error_number <= 255)
+            exit_code = static_cast<int>(*end->error_number);
+        return Verdict{exit_code, valid_utf8(end->failure_text)};
+    }
+    // No report from the invoker: it was killed, crashed, or returned without a result.
+    Verdict verdict = verdict_for_program(outcome);
+    if (verdict.succeeded()) {
+        verdict.exit_code = 1;
+        verdict.failure_reason =
+            "RemoteFunctionError('The remote function ended without reporting a result.')";
+    } else if (verdict.exit_code == 0) {
+        verdict.exit_code = 1;
+    }
+    if (end && !end->failure_text.empty())
+        verdict.failure_reason = valid_utf8(end->failure_text) + "\n" + *verdict.failure_reason;
+    return verdict;
 }
 
 }  // namespace optml::reporting

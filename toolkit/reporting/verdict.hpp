@@ -47,6 +47,22 @@ Verdict verdict_for_program(const process::Outcome& outcome, const FailureDetail
 Verdict verdict_for_preparation(const process::Outcome& outcome, errors::ErrorKind kind,
                                 std::string_view description);
 
+// How a remote function's invoker said the call ended (optml_toolkit.remote.invoke): the
+// function returned (raised false) or raised; failure_text is repr(exception) as the SDK
+// writes it, error_number the exception's errno when it has an integer one.
+struct RemoteFunctionEnd {
+    bool raised = false;
+    std::string failure_text;
+    std::optional<long long> error_number;
+};
+
+// A remote-function job's verdict from its invoker's outcome and report (nullopt: no
+// report). Exit codes as the SDK's invoker (0, 1, or the exception's errno) except that a
+// failure never ends with 0: an errno of 0 or out of 1..255 gives 1, and a missing report
+// after exit 0 fails the job.
+Verdict verdict_for_remote_function(const process::Outcome& outcome,
+                                    const std::optional<RemoteFunctionEnd>& end);
+
 // Writes output/success or output/failure under output_dir (created when missing). A
 // failure file that already exists, e.g. written by the program itself, is kept as it is.
 // output_dir itself and the status files are never followed when they are links, and no

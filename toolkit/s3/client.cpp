@@ -28,15 +28,17 @@ namespace {
 // previous attempt stopped for a 206 answering our Range.
 class FileSink : public detail::Sink {
   public:
-    explicit FileSink(int fd) : fd_(fd) {}
+    FileSink(int fd, DownloadObserver* observer) : fd_(fd), observer_(observer) {}
     bool start(const S3Response& response) override {
         if (response.status == 200 && position_ != 0) {
             position_ = 0;
+            if (observer_ != nullptr) observer_->restart();
             if (::ftruncate(fd_, 0) != 0) return false;
         }
         return true;
     }
     bool write(const char* data, std::size_t size) override {
+        if (observer_ != nullptr) observer_->bytes(data, size);
         while (size > 0) {
             const ssize_t written = ::pwrite(fd_, data, size, static_cast<off_t>(position_));
             if (written < 0 && errno == EINTR) continue;
@@ -50,11 +52,13 @@ class FileSink : public detail::Sink {
     std::uint64_t position() const { return position_; }
     bool restart() {
         position_ = 0;
+        if (observer_ != nullptr) observer_->restart();
         return ::ftruncate(fd_, 0) == 0;
     }
 
   private:
     int fd_;
+    DownloadObserver* observer_;
     std::uint64_t position_ = 0;
 };
 
@@ -134,13 +138,14 @@ Client Client::from_environment(const system::EnvironmentSnapshot& environment) 
                   std::make_shared<CredentialsProvider>(environment));
 }
 
-void Client::download(const ObjectRef& object, const std::filesystem::path& destination) {
+void Client::download(const ObjectRef& object, const std::filesystem::path& destination,
+                      DownloadObserver* observer) {
     UniqueFd fd(::open(destination.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
     if (fd.get() < 0) {
         throw S3Error("Cannot create " + destination.string() + " to download " + object.uri() +
                       " into: " + std::strerror(errno) + ".");
     }
-    FileSink sink(fd.get());
+    FileSink sink(fd.get(), observer);
     std::optional<detail::TransferProgress> progress;
     std::optional<std::uint64_t> total;
     std::string etag;

@@ -59,6 +59,20 @@ CryptoApi load_crypto() {
     library.bind(api.sha256, "SHA256");
     library.bind(api.hmac, "HMAC");
     library.bind(api.evp_sha256, "EVP_sha256");
+    library.bind(api.md_ctx_new, "EVP_MD_CTX_new");
+    library.bind(api.md_ctx_free, "EVP_MD_CTX_free");
+    library.bind(api.digest_init, "EVP_DigestInit_ex");
+    library.bind(api.digest_update, "EVP_DigestUpdate");
+    library.bind(api.digest_final, "EVP_DigestFinal_ex");
+    library.bind(api.digest_verify_init, "EVP_DigestVerifyInit");
+    library.bind(api.digest_verify_update, "EVP_DigestVerifyUpdate");
+    library.bind(api.digest_verify_final, "EVP_DigestVerifyFinal");
+    library.bind(api.bio_new_mem_buf, "BIO_new_mem_buf");
+    library.bind(api.bio_free, "BIO_free");
+    library.bind(api.pem_read_bio_pubkey, "PEM_read_bio_PUBKEY");
+    library.bind(api.pkey_free, "EVP_PKEY_free");
+    library.bind(api.pkey_base_id, "EVP_PKEY_get_base_id");
+    library.bind(api.pkey_bits, "EVP_PKEY_get_bits");
     return api;
 }
 
