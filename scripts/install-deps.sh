@@ -13,6 +13,7 @@ packages=(
   openmpi-bin python3-mpi4py openssh-server openssh-client iproute2
   python3-torch
   python3-numpy python3-scipy
+  python3-cloudpickle python3-tblib python3-boto3 python3-botocore
   clang libclang-rt-14-dev
 )
 # Debian's nodejs comes without npm; NodeSource's nodejs bundles it and conflicts with it.
