@@ -6,6 +6,7 @@ from .client import Future, RemoteExecutor, remote, validate_submit_args
 from .errors import (
     DeserializationError,
     RemoteFunctionError,
+    RemoteFunctionStopped,
     RuntimeEnvironmentError,
     SerializationError,
     ServiceError,
@@ -18,6 +19,7 @@ __all__ = [
     "Future",
     "RemoteExecutor",
     "RemoteFunctionError",
+    "RemoteFunctionStopped",
     "RuntimeEnvironmentError",
     "SerializationError",
     "ServiceError",

@@ -84,7 +84,7 @@ def scaffold_base_dir(base_dir, settings, job_name):
                     "hosts": [HOST],
                 }
             ],
-            "network_interface_name": "lo",
+            "network_interface_name": "eth0",
         },
     )
 
@@ -160,6 +160,11 @@ def start_local_job(settings, job_name, s3_base_uri, storage, stream_output):
     scaffold_base_dir(base_dir, settings, job_name)
     environment = dict(os.environ)
     environment.update({key: str(value) for key, value in settings.environment_variables.items()})
+    # train reads an S3 server's address from either name; the job gets the one the client used.
+    endpoint = environment.get("S3_ENDPOINT_URL") or environment.get("AWS_ENDPOINT_URL_S3")
+    if endpoint:
+        environment.setdefault("S3_ENDPOINT_URL", endpoint)
+        environment.setdefault("AWS_ENDPOINT_URL_S3", endpoint)
     environment.update(
         {
             "SAGEMAKER_BASE_DIR": base_dir,
