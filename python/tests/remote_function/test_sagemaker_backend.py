@@ -6,7 +6,6 @@ S3 is an in-memory fake that "runs" the job when the arguments land, as a contai
 """
 
 import io
-import json
 import threading
 
 import botocore.session

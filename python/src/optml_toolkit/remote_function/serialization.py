@@ -10,7 +10,6 @@ import hashlib
 import hmac
 import io
 import json
-import pickle
 import sys
 
 import cloudpickle
