@@ -164,3 +164,12 @@ def test_a_job_that_leaves_no_exception_is_a_remote_function_error(tmp_path, mon
     with pytest.raises(RemoteFunctionError,
                        match="^Failed to execute remote function. Check corresponding job"):
         remote(job_functions.add)(1)
+
+
+def test_max_runtime_stops_the_job(local_jobs, tmp_path):
+    markers = tmp_path / "markers"
+    markers.mkdir()
+    bounded = remote(max_runtime_in_seconds=1)(job_functions.wait_for_release)
+    with pytest.raises(RemoteFunctionError, match="^Job for remote function has been aborted.$"):
+        bounded(str(markers), 0)
+    assert (markers / "started-0").exists()
