@@ -79,4 +79,8 @@ def configure_local_jobs(tmp_path, monkeypatch, runner):
     monkeypatch.delenv("OPTML_REMOTE_FUNCTION_BACKEND", raising=False)
     # Jobs import the functions of job_functions.py by name, and the client package.
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([TESTS_DIR, PYTHON_SRC]))
+    # A job's `python3` is the tests' interpreter (Debian's, with cloudpickle and tblib),
+    # as an image's Python matches its client's.
+    monkeypatch.setenv("PATH", os.pathsep.join([os.path.dirname(sys.executable),
+                                                os.environ.get("PATH", "")]))
     return {"root": root, "jobs": jobs, "runner": runner}
