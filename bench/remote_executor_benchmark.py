@@ -52,6 +52,8 @@ def main():
             "OPTML_REMOTE_FUNCTION_S3_ROOT_URI": "file://" + os.path.join(scratch, "s3"),
             "OPTML_REMOTE_FUNCTION_JOBS_DIR": os.path.join(scratch, "jobs"),
             "OPTML_REMOTE_FUNCTION_BACKEND": "local",
+            # the job's python3 is this interpreter, as an image's Python matches its client's
+            "PATH": os.pathsep.join([os.path.dirname(sys.executable), os.environ["PATH"]]),
             # the job imports this file's `square` by name
             "PYTHONPATH": os.pathsep.join([os.path.dirname(os.path.abspath(__file__)),
                                            os.path.join(REPO, "python", "src")]),
