@@ -13,8 +13,8 @@ packages=(
   openmpi-bin python3-mpi4py openssh-server openssh-client iproute2
   python3-torch
   python3-numpy python3-scipy
-  python3-cloudpickle python3-tblib python3-boto3 python3-botocore
   clang libclang-rt-14-dev
+  python3-boto3 python3-botocore python3-cloudpickle python3-tblib
 )
 # Debian's nodejs comes without npm; NodeSource's nodejs bundles it and conflicts with it.
 if ! command -v npm >/dev/null 2>&1; then packages+=(npm); fi
