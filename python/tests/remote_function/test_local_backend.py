@@ -173,3 +173,19 @@ def test_max_runtime_stops_the_job(local_jobs, tmp_path):
     with pytest.raises(RemoteFunctionError, match="^Job for remote function has been aborted.$"):
         bounded(str(markers), 0)
     assert (markers / "started-0").exists()
+
+
+def test_the_jobs_integrity_error_is_the_clients_deserialization_error(
+        tmp_path, monkeypatch, real_train):
+    """A function payload whose hash does not match fails in the job; the error comes back as
+    the client's own DeserializationError class (shared with the job side)."""
+    from conftest import configure_local_jobs
+    from optml_toolkit.remote_function import DeserializationError, serialization
+
+    configure_local_jobs(tmp_path, monkeypatch, real_train)
+    genuine = serialization.metadata_for
+    monkeypatch.setattr(serialization, "metadata_for",
+                        lambda payload: genuine(payload + b"tampered"))
+    with pytest.raises(DeserializationError,
+                       match="^Integrity check for the serialized function or data failed"):
+        remote(job_functions.add)(1)
