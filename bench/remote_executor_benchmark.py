@@ -27,10 +27,11 @@ def square(x):
 
 def pick_runner(train, scratch):
     if train and os.path.isfile(train):
-        probe = subprocess.run([train, "remote-function", "--help"], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL,
+        # a train without the subcommand prints its general help, also with exit 0
+        probe = subprocess.run([train, "remote-function", "--help"], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT,
                                env=dict(os.environ, SAGEMAKER_BASE_DIR=scratch))
-        if probe.returncode == 0:
+        if probe.returncode == 0 and b"remote-function" in probe.stdout:
             return os.path.realpath(train), "train remote-function"
     runner = os.path.join(scratch, "train")
     with open(runner, "w") as file:

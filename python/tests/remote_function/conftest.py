@@ -26,14 +26,15 @@ def pytest_addoption(parser):
 
 
 def _train_supports_remote_function(train, scratch):
-    """Whether `train remote-function --help` is understood (exit 0)."""
+    """Whether `train remote-function --help` describes the subcommand (a train without it
+    prints its general help, also with exit 0)."""
     environment = dict(os.environ, SAGEMAKER_BASE_DIR=str(scratch))
     try:
         completed = subprocess.run([train, "remote-function", "--help"], env=environment,
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=30)
     except (OSError, subprocess.TimeoutExpired):
         return False
-    return completed.returncode == 0
+    return completed.returncode == 0 and b"remote-function" in completed.stdout
 
 
 @pytest.fixture(scope="session")
