@@ -15,6 +15,7 @@ packages=(
   python3-numpy python3-scipy python3-cloudpickle python3-tblib python3-cryptography
   clang libclang-rt-14-dev
   podman buildah runc uidmap debootstrap binutils
+  python3-boto3 python3-botocore
 )
 # Debian's nodejs comes without npm; NodeSource's nodejs bundles it and conflicts with it.
 if ! command -v npm >/dev/null 2>&1; then packages+=(npm); fi
