@@ -105,9 +105,9 @@ Verdict verdict_for_error(const errors::Error& error) {
     // The SDK's job scripts write these on one line: its bootstrap "RuntimeEnvironmentError:
     // <message>", its invoker repr(exception).
     if (error.kind() == errors::ErrorKind::RuntimeEnvironment)
-        return Verdict{exit_code, "RuntimeEnvironmentError: " + valid_utf8(error.what())};
+        return failure_verdict(exit_code, "RuntimeEnvironmentError: " + valid_utf8(error.what()));
     if (error.kind() == errors::ErrorKind::RemoteFunction)
-        return Verdict{exit_code, valid_utf8(error.what())};
+        return failure_verdict(exit_code, valid_utf8(error.what()));
     // Messages may quote file names and other bytes from outside: the file must be UTF-8.
     return failure_verdict(
         exit_code, std::string(errors::kind_name(error.kind())) + ":\n" + valid_utf8(error.what()));
@@ -158,7 +158,7 @@ Verdict verdict_for_remote_function(const process::Outcome& outcome,
         int exit_code = 1;
         if (end->error_number && *end->error_number >= 1 && *end->error_number <= 255)
             exit_code = static_cast<int>(*end->error_number);
-        return Verdict{exit_code, valid_utf8(end->failure_text)};
+        return failure_verdict(exit_code, valid_utf8(end->failure_text));
     }
     // No report from the invoker: it was killed, crashed, or returned without a result.
     Verdict verdict = verdict_for_program(outcome);
