@@ -140,6 +140,24 @@ std::string full_python_version(const fs::path& python, const fs::path& handoff,
     return version.empty() ? fallback : version;
 }
 
+// The training environment a distributed remote function runs in. The SDK sends no
+// distribution hyperparameters, and with the instance groups SageMaker always lists in
+// resourceconfig.json no host would be distributed: --distribution spans the current group.
+config::TrainingEnv distributed_env(const config::Paths& paths,
+                                    const system::EnvironmentSnapshot& environment,
+                                    const hardware::HardwareCounts& hardware) {
+    config::TrainingEnv env = config::build_training_env(
+        paths, config::read_config_documents(paths), environment, hardware);
+    if (env.distribution_hosts.empty()) {
+        env.distribution_instance_groups = {env.current_instance_group};
+        env.distribution_hosts =
+            env.current_instance_group_hosts.empty() ? env.hosts : env.current_instance_group_hosts;
+        env.master_hostname = env.distribution_hosts.front();
+        env.is_master = env.current_host == env.master_hostname;
+    }
+    return env;
+}
+
 // --distribution torchrun: this host's torchrun over the invoker, planned by optml's torchrun
 // runner (one torchrun per host, its node rank, --max_restarts 0) with the SDK's process count.
 process::Command torchrun_command(const process::Command& invoker, const fs::path& python,
@@ -148,8 +166,7 @@ process::Command torchrun_command(const process::Command& invoker, const fs::pat
                                   const config::Settings& settings,
                                   const hardware::HardwareCounts& hardware,
                                   const std::string& nproc_per_node, const fs::path& log_dir) {
-    const config::TrainingEnv env = config::build_training_env(
-        paths, config::read_config_documents(paths), environment, hardware);
+    const config::TrainingEnv env = distributed_env(paths, environment, hardware);
     entry::LaunchPlan launch;
     launch.kind = entry::EntryPointKind::PythonModule;
     launch.program_spec.form = entry::ProgramSpec::Form::PythonModule;
