@@ -12,10 +12,12 @@
 #include "toolkit/entry/entry_point.hpp"
 #include "toolkit/errors/error.hpp"
 #include "toolkit/hardware/hardware.hpp"
+#include "toolkit/launchers/job_parameters.hpp"
 #include "toolkit/launchers/program_search.hpp"
 #include "toolkit/launchers/shell_words.hpp"
 #include "toolkit/launchers/started_program.hpp"
 #include "toolkit/logging/log.hpp"
+#include "toolkit/mpi/job.hpp"
 #include "toolkit/process/signal_name.hpp"
 #include "toolkit/process/stop_requests.hpp"
 #include "toolkit/process/supervisor.hpp"
@@ -140,6 +142,57 @@ std::string full_python_version(const fs::path& python, const fs::path& handoff,
     return version.empty() ? fallback : version;
 }
 
+// The training environment a distributed remote function runs in. The SDK sends no
+// distribution hyperparameters, and with the instance groups SageMaker always lists in
+// resourceconfig.json no host would be distributed: --distribution spans the current group.
+config::TrainingEnv distributed_env(const config::Paths& paths,
+                                    const system::EnvironmentSnapshot& environment,
+                                    const hardware::HardwareCounts& hardware) {
+    config::TrainingEnv env = config::build_training_env(
+        paths, config::read_config_documents(paths), environment, hardware);
+    if (env.distribution_hosts.empty()) {
+        env.distribution_instance_groups = {env.current_instance_group};
+        env.distribution_hosts =
+            env.current_instance_group_hosts.empty() ? env.hosts : env.current_instance_group_hosts;
+        env.master_hostname = env.distribution_hosts.front();
+        env.is_master = env.current_host == env.master_hostname;
+    }
+    return env;
+}
+
+// The invoker as the program a distribution runner starts on every rank.
+entry::LaunchPlan invoker_launch_plan(const process::Command& invoker, const fs::path& python) {
+    entry::LaunchPlan launch;
+    launch.kind = entry::EntryPointKind::PythonModule;
+    launch.program_spec.form = entry::ProgramSpec::Form::PythonModule;
+    launch.program_spec.interpreter = python.string();
+    launch.program_spec.target = "optml_toolkit.remote.invoke";
+    launch.program = invoker;
+    return launch;
+}
+
+// Under mpirun the ranks of every host find their payloads at one path, which mpirun exports
+// with the leader's value: the same folder under each host's base dir, removed at the end.
+class SharedHandoff {
+  public:
+    explicit SharedHandoff(fs::path path) : path_(std::move(path)) {
+        std::error_code ignored;
+        fs::remove_all(path_, ignored);
+        fs::create_directories(path_);
+        fs::permissions(path_, fs::perms::owner_all, fs::perm_options::replace);
+    }
+    SharedHandoff(const SharedHandoff&) = delete;
+    SharedHandoff& operator=(const SharedHandoff&) = delete;
+    ~SharedHandoff() {
+        std::error_code ignored;
+        fs::remove_all(path_, ignored);
+    }
+    const fs::path& path() const { return path_; }
+
+  private:
+    fs::path path_;
+};
+
 // --distribution torchrun: this host's torchrun over the invoker, planned by optml's torchrun
 // runner (one torchrun per host, its node rank, --max_restarts 0) with the SDK's process count.
 process::Command torchrun_command(const process::Command& invoker, const fs::path& python,
@@ -148,14 +201,8 @@ process::Command torchrun_command(const process::Command& invoker, const fs::pat
                                   const config::Settings& settings,
                                   const hardware::HardwareCounts& hardware,
                                   const std::string& nproc_per_node, const fs::path& log_dir) {
-    const config::TrainingEnv env = config::build_training_env(
-        paths, config::read_config_documents(paths), environment, hardware);
-    entry::LaunchPlan launch;
-    launch.kind = entry::EntryPointKind::PythonModule;
-    launch.program_spec.form = entry::ProgramSpec::Form::PythonModule;
-    launch.program_spec.interpreter = python.string();
-    launch.program_spec.target = "optml_toolkit.remote.invoke";
-    launch.program = invoker;
+    const config::TrainingEnv env = distributed_env(paths, environment, hardware);
+    const entry::LaunchPlan launch = invoker_launch_plan(invoker, python);
     torchrun::TorchrunOptions options;
     options.torchrun = launchers::split_shell_words(settings.torchrun, "OPTML_TORCHRUN");
     if (options.torchrun.empty()) {
@@ -202,11 +249,12 @@ reporting::Verdict run_remote_function_job(const std::vector<std::string>& argum
             config::setting_text(config::setting_row("SAGEMAKER_JOB_CONDA_ENV"), environment);
     if (conda_env && conda_env->empty()) conda_env.reset();
     const bool torchrun = arguments.distribution == "torchrun";
-    if (arguments.distribution && !arguments.distribution->empty() && !torchrun) {
+    const bool mpirun = arguments.distribution == "mpirun";
+    if (arguments.distribution && !arguments.distribution->empty() && !torchrun && !mpirun) {
         throw errors::Error(errors::ErrorKind::RuntimeEnvironment,
                             "--distribution " + *arguments.distribution +
-                                " is not supported by optml's remote-function jobs yet (torchrun "
-                                "is); run without use_mpirun.");
+                                " is not supported by optml's remote-function jobs (torchrun "
+                                "and mpirun are).");
     }
 
     process::SupervisorOptions options;
@@ -248,8 +296,14 @@ reporting::Verdict run_remote_function_job(const std::vector<std::string>& argum
     stop_if_requested("downloading the function");
     std::unique_ptr<remote::PayloadStore> store =
         remote::open_payload_store(arguments.s3_base_uri, arguments.region, environment);
-    const system::TemporaryDirectory handoff("optml-remote-");
-    const fs::path& dir = handoff.path();
+    std::optional<system::TemporaryDirectory> private_handoff;
+    std::optional<SharedHandoff> shared_handoff;
+    if (mpirun) {
+        shared_handoff.emplace(paths.base / "remote-function");
+    } else {
+        private_handoff.emplace("optml-remote-");
+    }
+    const fs::path& dir = mpirun ? shared_handoff->path() : private_handoff->path();
     auto function_download = std::async(std::launch::async, [&] {
         return fetch_payload(*store, "function", dir / "function.pkl",
                              dir / "function-metadata.json", key);
@@ -297,6 +351,47 @@ reporting::Verdict run_remote_function_job(const std::vector<std::string>& argum
     stop_if_requested("invoking the function");
     logging::info("invoking the remote function");
     process::Command command = remote::invoker_command(launch);
+    if (mpirun) {
+        if (function_conda_env) {
+            throw errors::Error(errors::ErrorKind::RuntimeEnvironment,
+                                "--distribution mpirun inside a conda environment is not "
+                                "supported by optml's remote-function jobs yet.");
+        }
+        config::TrainingEnv env = distributed_env(paths, environment, hardware);
+        env.additional_framework_parameters.set(
+            std::string(launchers::kMpiProcessesPerHost),
+            pyjson::Value(static_cast<std::int64_t>(
+                std::stoll(value_of(training_variables, "SM_NPROC_PER_NODE", "1")))));
+        logging::info("invoking the remote function through mpirun");
+        // Every host uploads what its own first failing rank left, and fails with it; rank 0's
+        // host uploads the result once the whole job succeeded.
+        const auto upload_exception = [&]() -> std::optional<reporting::Verdict> {
+            const std::optional<remote::InvokerReport> left = remote::read_invoker_report(dir);
+            if (!left || !left->end.raised || !fs::exists(dir / "exception.pkl", cwd_error))
+                return std::nullopt;
+            uploader.upload("exception", dir / "exception.pkl",
+                            left->python_version.empty() ? fallback_python : left->python_version);
+            return reporting::verdict_for_remote_function(process::Outcome{}, left->end);
+        };
+        const reporting::Verdict verdict = mpi::run_job(env, invoker_launch_plan(command, python),
+                                                        settings, options, {}, upload_exception);
+        if (!verdict.succeeded()) return verdict;  // a rank on another host failed first
+        const std::optional<remote::InvokerReport> report = remote::read_invoker_report(dir);
+        if (report) {
+            uploader.upload(
+                "results", dir / "output.pkl",
+                report->python_version.empty() ? fallback_python : report->python_version);
+            if (arguments.serialize_output_to_json && fs::exists(dir / "output.json", cwd_error))
+                store->put(dir / "output.json", "results/results.json");
+            return reporting::success();
+        }
+        if (!env.is_master) return verdict;  // rank 0 runs on the leader
+        const std::string why = "The remote function's rank 0 ended without reporting its result.";
+        uploader.upload_error("RemoteFunctionError", why, fallback_python);
+        return reporting::verdict_for_remote_function(
+            process::Outcome{},
+            reporting::RemoteFunctionEnd{true, repr_of("RemoteFunctionError", why), std::nullopt});
+    }
     std::optional<system::TemporaryDirectory> torchrun_logs;
     if (torchrun) {
         if (function_conda_env) {

@@ -62,7 +62,8 @@ process::HelperProcess start_sshd(const process::Command& sshd) {
 }
 
 reporting::Verdict lead(const mpi::MpiPlan& plan, const config::Settings& settings,
-                        const process::SupervisorOptions& supervision) {
+                        const process::SupervisorOptions& supervision,
+                        const std::function<std::optional<reporting::Verdict>()>& after_job) {
     // Listening first lets workers connect whenever their train gets there.
     mpi::JobStatusServer status(settings.mpi_status_port);
     process::HelperProcess sshd = start_sshd(plan.sshd);
@@ -82,6 +83,9 @@ reporting::Verdict lead(const mpi::MpiPlan& plan, const config::Settings& settin
     sshd.stop(kSshdStopGrace);
     launchers::require_started(outcome, "mpirun (" + mpirun.executable + ")");
     logging::info("mpirun exited with " + std::to_string(outcome.exit_code()));
+    if (after_job) {
+        if (std::optional<reporting::Verdict> own = after_job()) return *own;
+    }
     if (outcome.succeeded()) return reporting::success();
 
     // Ranks announce their host on both streams: the stderr filter knows them all.
@@ -96,12 +100,16 @@ reporting::Verdict lead(const mpi::MpiPlan& plan, const config::Settings& settin
             failure.traceback.empty() ? mpi::untagged(outcome.stderr_tail) : failure.traceback});
 }
 
-reporting::Verdict follow(const mpi::MpiPlan& plan, const config::Settings& settings) {
+reporting::Verdict follow(const mpi::MpiPlan& plan, const config::Settings& settings,
+                          const std::function<std::optional<reporting::Verdict>()>& after_job) {
     process::HelperProcess sshd = start_sshd(plan.sshd);
     const mpi::JobEnd end =
         mpi::wait_for_job_end({plan.leader, settings.mpi_status_port, plan.wait.timeout,
                                plan.wait.interval, "OPTML_MPI_JOB_START_TIMEOUT"});
     sshd.stop(kSshdStopGrace);
+    if (after_job) {
+        if (std::optional<reporting::Verdict> own = after_job()) return *own;
+    }
     switch (end) {
         case mpi::JobEnd::Succeeded:
             logging::info("the leader " + plan.leader + " reports that the MPI job succeeded");
@@ -124,14 +132,16 @@ reporting::Verdict follow(const mpi::MpiPlan& plan, const config::Settings& sett
 reporting::Verdict run_job(const config::TrainingEnv& env, const entry::LaunchPlan& launch,
                            const config::Settings& settings,
                            const process::SupervisorOptions& supervision,
-                           const std::vector<std::string>& program_prefix) {
+                           const std::vector<std::string>& program_prefix,
+                           const std::function<std::optional<reporting::Verdict>()>& after_job) {
     mpi::MpiOptions options = mpi_options(settings);
     options.program_prefix = program_prefix;
     const mpi::MpiPlan plan = mpi::plan_mpi(env, launch, options);
     logging::info(std::string("MPI ") + (plan.is_leader() ? "leader" : "worker") + " of " +
                   std::to_string(plan.hosts.size()) + " hosts, " +
                   std::to_string(plan.processes_per_host) + " processes per host");
-    return plan.is_leader() ? lead(plan, settings, supervision) : follow(plan, settings);
+    return plan.is_leader() ? lead(plan, settings, supervision, after_job)
+                            : follow(plan, settings, after_job);
 }
 
 }  // namespace optml::mpi

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <functional>
+#include <optional>
+
 #include "toolkit/config/settings.hpp"
 #include "toolkit/config/training_env.hpp"
 #include "toolkit/entry/entry_point.hpp"
@@ -22,9 +25,13 @@ namespace optml::mpi {
 // supervisor: run_supervised's waitpid(-1) may reap it if it dies during the job, which the
 // pidfd makes harmless, and it is stopped once the job is over.
 // `program_prefix` goes before the program on every rank (SMDataParallel's smddprun).
-reporting::Verdict run_job(const config::TrainingEnv& env, const entry::LaunchPlan& launch,
-                           const config::Settings& settings,
-                           const process::SupervisorOptions& supervision,
-                           const std::vector<std::string>& program_prefix = {});
+// `after_job` runs on every host once the job has ended there: it collects what this host's
+// ranks left behind, and the verdict it returns, if any, is this host's (a worker's own
+// failure then ends it rather than the leader's word).
+reporting::Verdict run_job(
+    const config::TrainingEnv& env, const entry::LaunchPlan& launch,
+    const config::Settings& settings, const process::SupervisorOptions& supervision,
+    const std::vector<std::string>& program_prefix = {},
+    const std::function<std::optional<reporting::Verdict>()>& after_job = {});
 
 }  // namespace optml::mpi

@@ -15,9 +15,10 @@ constexpr std::array<std::string_view, 6> kAwsVariables = {
     "AWS_REGION",        "AWS_DEFAULT_REGION",
 };
 
+// OPTML_REMOTE_*: where a remote function's invoker finds its payloads on every host.
 bool is_job_variable(std::string_view name) {
     return name.starts_with("SM_") || name.starts_with("SAGEMAKER_") || name == "CURRENT_HOST" ||
-           name == "PYTHONPATH";
+           name == "PYTHONPATH" || name.starts_with("OPTML_REMOTE_");
 }
 
 }  // namespace

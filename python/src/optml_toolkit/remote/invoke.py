@@ -2,8 +2,8 @@
 
 train has already downloaded and verified the payloads and hands them over in the folder
 named by OPTML_REMOTE_HANDOFF (see toolkit/remote/invoker.hpp): this module only unpickles,
-calls and pickles. S3, hashing, signals and exit codes stay in train. Under torchrun only rank
-0 writes its result, and only the first failing rank of the host its exception.
+calls and pickles. S3, hashing, signals and exit codes stay in train. Under torchrun or mpirun
+only rank 0 writes its result, and only the first failing rank of the host its exception.
 """
 
 import json
@@ -110,11 +110,13 @@ def _report_exception(handoff, error):
 
 
 def _rank():
-    """The worker's global rank under torchrun (0 without a distribution)."""
-    try:
-        return int(os.environ.get("RANK", "0"))
-    except ValueError:
-        return 0
+    """The worker's global rank under torchrun or Open MPI (0 without a distribution)."""
+    for name in ("RANK", "OMPI_COMM_WORLD_RANK"):
+        try:
+            return int(os.environ[name])
+        except (KeyError, ValueError):
+            continue
+    return 0
 
 
 def _first_failure(handoff):
