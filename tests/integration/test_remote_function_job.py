@@ -8,6 +8,7 @@ import json
 import os
 import pickle
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -371,8 +372,13 @@ class TorchrunTest(RemoteJobMixin, TrainTestCase):
         sha256, = [g for g in generations() if g.name == "sha256"]
         root = FolderRoot(self.job().root)
         write_call(root.put, sha256, function)
+        # A rendezvous port of its own: another test's torchrun may run beside it (ctest -j).
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
         env = {"OPTML_TORCHRUN": "/usr/bin/python3 -m torch.distributed.run",
-               "PET_REDIRECTS": "9:1", "PET_TEE": "9:1", "GLOO_SOCKET_IFNAME": "lo"}
+               "PET_REDIRECTS": "9:1", "PET_TEE": "9:1", "PET_MASTER_PORT": str(port),
+               "GLOO_SOCKET_IFNAME": "lo"}
         job, code, stderr = self.remote_job(
             root, sha256, env=env,
             extra_arguments=["--distribution", "torchrun", "--user_nproc_per_node", "2"])

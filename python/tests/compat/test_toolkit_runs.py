@@ -6,6 +6,7 @@ no optml launch around the framework process."""
 import glob
 import json
 import os
+import socket
 import subprocess
 import time
 
@@ -14,6 +15,16 @@ import pytest
 from conftest import TESTS_DIR
 from fake_tools import fake_gpus, fake_torch_xla
 from jobs import Job
+
+
+def torchrun_environment(python3):
+    """Debian's torch 1.13 on Python 3.11 needs PET_REDIRECTS/PET_TEE (tests/multihost does the
+    same); a rendezvous port of its own keeps a torchrun of another test (ctest -j) out of it."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return {"OPTML_TORCHRUN": python3 + " -m torch.distributed.run", "PET_REDIRECTS": "9:1",
+            "PET_TEE": "9:1", "PET_MASTER_PORT": str(port), "OPTML_PYTHON": python3}
 
 PROGRAM = {"sagemaker_program": '"train.py"'}
 PS_STAND_IN = os.path.join(TESTS_DIR, "ps_stand_in.py")
@@ -64,9 +75,7 @@ def test_pytorch_style_torch_distributed_runs_the_program_under_torchrun(tmp_pat
         pytest.skip("needs Debian's python3-torch")
     job = Job(tmp_path, dict(PROGRAM, sagemaker_torch_distributed_enabled="true",
                              sagemaker_mpi_num_of_processes_per_host="1", epochs="2"))
-    # Debian's torch 1.13 on Python 3.11 needs these (tests/multihost does the same).
-    job.env.update({"OPTML_TORCHRUN": python3 + " -m torch.distributed.run",
-                    "PET_REDIRECTS": "9:1", "PET_TEE": "9:1", "OPTML_PYTHON": python3})
+    job.env.update(torchrun_environment(python3))
     before = set(glob.glob("/tmp/optml-torchrun-*"))
     completed = job.through_train(train_binary, "stand_in_pytorch.training")
     assert completed.returncode == 0, completed.stderr
@@ -87,8 +96,7 @@ def test_pytorch_style_torch_distributed_failure_names_the_rank(tmp_path, python
     job = Job(tmp_path, dict(PROGRAM, sagemaker_torch_distributed_enabled="true",
                              sagemaker_mpi_num_of_processes_per_host="1",
                              probe_failure='"raise"'))
-    job.env.update({"OPTML_TORCHRUN": python3 + " -m torch.distributed.run",
-                    "PET_REDIRECTS": "9:1", "PET_TEE": "9:1", "OPTML_PYTHON": python3})
+    job.env.update(torchrun_environment(python3))
     completed = job.through_train(train_binary, "stand_in_pytorch.training")
     assert completed.returncode == 1, completed.stderr
     failure = job.failure()
