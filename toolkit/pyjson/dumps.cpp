@@ -192,6 +192,10 @@ bool is_utf8(std::string_view text) {
     return detail::find_invalid_utf8(text) == std::string_view::npos;
 }
 
+std::size_t first_invalid_utf8_byte(std::string_view text) {
+    return detail::find_invalid_utf8(text);
+}
+
 std::string latin1_to_utf8(std::string_view bytes) {
     std::string text;
     text.reserve(bytes.size() * 2);

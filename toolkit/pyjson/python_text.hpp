@@ -40,6 +40,9 @@ void append_json_string(std::string& out, std::string_view text, bool ensure_asc
 // Whether `text` is strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
 bool is_utf8(std::string_view text);
 
+// The offset of the first byte that strict UTF-8 (as is_utf8) rejects, or npos.
+std::size_t first_invalid_utf8_byte(std::string_view text);
+
 // `bytes` read as Latin-1 (each byte the code point of its value), as UTF-8.
 std::string latin1_to_utf8(std::string_view bytes);
 
