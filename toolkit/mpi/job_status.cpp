@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "toolkit/cluster/port_wait.hpp"
+#include "toolkit/cluster/status_socket.hpp"
 #include "toolkit/errors/error.hpp"
 #include "toolkit/logging/log.hpp"
 #include "toolkit/process/helper_process.hpp"
@@ -33,18 +34,6 @@ constexpr int kWorkerTickMs = 200;
     throw errors::Error(errors::ErrorKind::Cluster, what + ": " + std::strerror(errno) + ".");
 }
 
-// Dead peers show up within ~2 + 5 x 1 s instead of the kernel's default two hours.
-void keep_alive(int fd) {
-    const int on = 1;
-    const int idle = 2;
-    const int interval = 1;
-    const int count = 5;
-    ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
-    ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
-    ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
-    ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
-}
-
 [[noreturn]] void throw_stopped(int signal_number, const std::string& what) {
     throw errors::StopRequested(
         signal_number,
@@ -53,23 +42,12 @@ void keep_alive(int fd) {
 
 }  // namespace
 
-JobStatusServer::JobStatusServer(int port)
-    : listener_(::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) {
-    const int off = 0;
-    const int on = 1;
-    if (!listener_) throw_cluster("cannot open the job status socket");
-    ::setsockopt(listener_.get(), IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
-    ::setsockopt(listener_.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-    keep_alive(listener_.get());  // accepted connections inherit it
-    sockaddr_in6 address{};
-    address.sin6_family = AF_INET6;
-    address.sin6_addr = in6addr_any;
-    address.sin6_port = htons(static_cast<std::uint16_t>(port));
-    if (::bind(listener_.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-        ::listen(listener_.get(), SOMAXCONN) != 0) {
+JobStatusServer::JobStatusServer(int port) : listener_(cluster::listen_on_every_address(port)) {
+    if (!listener_) {
         throw_cluster("cannot listen on the job status port " + std::to_string(port) +
                       " (OPTML_MPI_STATUS_PORT)");
     }
+    cluster::keep_alive(listener_.get());  // accepted connections inherit it
 }
 
 JobStatusServer::~JobStatusServer() {
@@ -135,7 +113,7 @@ JobEnd wait_for_job_end(const StatusWait& wait) {
         }
     }
     const int fd = connection.get();
-    keep_alive(fd);
+    cluster::keep_alive(fd);
     logging::info("connected to the leader " + wait.leader + "; waiting for the job to end");
     for (;;) {
         pollfd watched{fd, POLLIN, 0};

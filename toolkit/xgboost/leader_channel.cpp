@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "toolkit/cluster/status_socket.hpp"
 #include "toolkit/errors/error.hpp"
 #include "toolkit/logging/log.hpp"
 #include "toolkit/process/signal_name.hpp"
@@ -40,22 +41,9 @@ LeaderChannel::LeaderChannel(int port, std::vector<std::string> hosts, std::size
     : hosts_(std::move(hosts)),
       self_(self),
       port_(port),
-      listener_(::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)),
+      listener_(cluster::listen_on_every_address(port)),
       wake_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
-    const int off = 0;
-    const int on = 1;
     if (!listener_ || !wake_) {
-        throw_cluster(
-            "cannot open the XGBoost status socket: " + std::string(std::strerror(errno)) + ".");
-    }
-    ::setsockopt(listener_.get(), IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
-    ::setsockopt(listener_.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-    sockaddr_in6 address{};
-    address.sin6_family = AF_INET6;
-    address.sin6_addr = in6addr_any;
-    address.sin6_port = htons(static_cast<std::uint16_t>(port));
-    if (::bind(listener_.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-        ::listen(listener_.get(), SOMAXCONN) != 0) {
         throw_cluster("cannot listen on the XGBoost status port " + std::to_string(port) +
                       " (OPTML_XGBOOST_STATUS_PORT): " + std::strerror(errno) + ".");
     }
@@ -121,7 +109,7 @@ std::vector<bool> LeaderChannel::wait_for_joins(bool self_has_data,
             system::UniqueFd connection(
                 ::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
             if (!connection) break;
-            keep_alive(connection.get());
+            cluster::keep_alive(connection.get());
             joining.push_back(Joining{std::move(connection), {}});
         }
         for (auto it = joining.begin(); it != joining.end();) {

@@ -10,19 +10,6 @@
 
 namespace optml::xgboost {
 
-void keep_alive(int fd) {
-    const int on = 1;
-    const int idle = 2;
-    const int interval = 1;
-    const int count = 5;
-    const unsigned int user_timeout_ms = 7000;
-    ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
-    ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
-    ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
-    ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
-    ::setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &user_timeout_ms, sizeof user_timeout_ms);
-}
-
 bool send_line(int fd, const std::string& line) {
     std::size_t sent = 0;
     while (sent < line.size()) {

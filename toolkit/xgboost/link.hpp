@@ -9,11 +9,6 @@
 // Socket pieces both ends of the status channel use.
 namespace optml::xgboost {
 
-// A peer that vanishes without a reset (a host switched off, its link down) is noticed within
-// about 7 s: keepalive probes after 2 s idle, 1 s apart, 5 of them; and data not acknowledged
-// within 7 s fails the connection too (TCP_USER_TIMEOUT), instead of XGBoost's 30 minutes.
-void keep_alive(int fd);
-
 // Sends one whole line (the channel's lines are short); false when the peer is gone.
 bool send_line(int fd, const std::string& line);
 

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "toolkit/cluster/port_wait.hpp"
+#include "toolkit/cluster/status_socket.hpp"
 #include "toolkit/errors/error.hpp"
 #include "toolkit/logging/log.hpp"
 #include "toolkit/process/signal_name.hpp"
@@ -52,7 +53,7 @@ WorkerChannel::WorkerChannel(const std::string& leader, int port, const std::str
                                                    leader + "'.");
         }
     }
-    keep_alive(connection_.get());
+    cluster::keep_alive(connection_.get());
     if (!send_line(connection_.get(), message_line("JOIN", self + (has_data ? " 1" : " 0")))) {
         throw errors::Error(errors::ErrorKind::Cluster,
                             "The XGBoost leader '" + leader + "' closed the connection at once.");
