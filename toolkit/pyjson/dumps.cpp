@@ -16,6 +16,35 @@ void append_u_escape(std::string& out, char32_t unit) {
     for (int shift = 12; shift >= 0; shift -= 4) out.push_back(kHex[(unit >> shift) & 0xF]);
 }
 
+// The two-character escapes JSON has ('"', '\\' and five controls); false for anything else.
+bool append_short_escape(std::string& out, char32_t c) {
+    switch (c) {
+        case '"':
+            out.append("\\\"");
+            return true;
+        case '\\':
+            out.append("\\\\");
+            return true;
+        case '\n':
+            out.append("\\n");
+            return true;
+        case '\r':
+            out.append("\\r");
+            return true;
+        case '\t':
+            out.append("\\t");
+            return true;
+        case '\b':
+            out.append("\\b");
+            return true;
+        case '\f':
+            out.append("\\f");
+            return true;
+        default:
+            return false;
+    }
+}
+
 // json's py_encode_basestring_ascii: printable ASCII as is, short escapes where JSON has them,
 // everything else as \uXXXX (astral code points as a surrogate pair).
 void append_ascii_json_string(std::string& out, std::string_view text) {
@@ -31,36 +60,13 @@ void append_ascii_json_string(std::string& out, std::string_view text) {
         }
         const detail::CodePointAt at = detail::decode_at(text, pos);
         pos += at.length;
-        switch (at.code_point) {
-            case '"':
-                out.append("\\\"");
-                break;
-            case '\\':
-                out.append("\\\\");
-                break;
-            case '\n':
-                out.append("\\n");
-                break;
-            case '\r':
-                out.append("\\r");
-                break;
-            case '\t':
-                out.append("\\t");
-                break;
-            case '\b':
-                out.append("\\b");
-                break;
-            case '\f':
-                out.append("\\f");
-                break;
-            default:
-                if (at.code_point >= 0x10000) {
-                    const char32_t offset = at.code_point - 0x10000;
-                    append_u_escape(out, 0xD800 + (offset >> 10));
-                    append_u_escape(out, 0xDC00 + (offset & 0x3FF));
-                } else {
-                    append_u_escape(out, at.code_point);
-                }
+        if (append_short_escape(out, at.code_point)) continue;
+        if (at.code_point >= 0x10000) {
+            const char32_t offset = at.code_point - 0x10000;
+            append_u_escape(out, 0xD800 + (offset >> 10));
+            append_u_escape(out, 0xDC00 + (offset & 0x3FF));
+        } else {
+            append_u_escape(out, at.code_point);
         }
     }
     out.push_back('"');
@@ -72,34 +78,11 @@ void append_unicode_json_string(std::string& out, std::string_view text) {
     out.push_back('"');
     for (const char c : text) {
         const auto byte = static_cast<unsigned char>(c);
-        switch (c) {
-            case '"':
-                out.append("\\\"");
-                break;
-            case '\\':
-                out.append("\\\\");
-                break;
-            case '\n':
-                out.append("\\n");
-                break;
-            case '\r':
-                out.append("\\r");
-                break;
-            case '\t':
-                out.append("\\t");
-                break;
-            case '\b':
-                out.append("\\b");
-                break;
-            case '\f':
-                out.append("\\f");
-                break;
-            default:
-                if (byte < 0x20) {
-                    append_u_escape(out, byte);
-                } else {
-                    out.push_back(c);
-                }
+        if (append_short_escape(out, byte)) continue;
+        if (byte < 0x20) {
+            append_u_escape(out, byte);
+        } else {
+            out.push_back(c);
         }
     }
     out.push_back('"');
