@@ -102,5 +102,27 @@ def write_call(put, generation, func, *args, **kwargs):
         put(f"{folder}/metadata.json", generation.client_metadata(payload))
 
 
+class FolderRoot:
+    """A file:// root: the SDK layout on a local folder."""
+
+    def __init__(self, directory, job_name="job-1"):
+        self.folder = os.path.join(directory, "s3root", job_name)
+        os.makedirs(self.folder, exist_ok=True)
+        self.base_uri = "file://" + self.folder
+
+    def put(self, key, data):
+        path = os.path.join(self.folder, key)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(data)
+
+    def get(self, key):
+        path = os.path.join(self.folder, key)
+        if not os.path.exists(path):
+            return None
+        with open(path, "rb") as f:
+            return f.read()
+
+
 def loads(payload):
     return pickle.loads(payload)

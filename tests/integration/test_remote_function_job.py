@@ -3,7 +3,6 @@ integrity generation with good and tampered payloads, results and exceptions wri
 for byte as the SDK writes them, exit codes that are never 0 after a failure, the workspace
 with pre_exec.sh and requirements, a Python version mismatch, and SIGTERM."""
 import errno
-import io
 import json
 import os
 import pickle
@@ -19,7 +18,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python",
                                 "src"))
 from harness import TrainTestCase, kill_group, main  # noqa: E402
-from remote_payloads import generations, metadata_bytes, serialize, write_call  # noqa: E402
+from remote_payloads import (  # noqa: E402
+    FolderRoot, generations, serialize, write_call)
 from test_s3_support import CREDENTIALS, S3TestCase  # noqa: E402
 
 PYTHON_MAJOR_MINOR = f"{sys.version_info.major}.{sys.version_info.minor}"
@@ -59,28 +59,6 @@ def read_workspace_file():
     import helper_module  # shipped in the workspace
     with open("made_by_pre_exec.txt") as made:
         return helper_module.VALUE, made.read().strip(), os.getcwd()
-
-
-class FolderRoot:
-    """A file:// root: the SDK layout on a local folder."""
-
-    def __init__(self, directory, job_name="job-1"):
-        self.folder = os.path.join(directory, "s3root", job_name)
-        os.makedirs(self.folder, exist_ok=True)
-        self.base_uri = "file://" + self.folder
-
-    def put(self, key, data):
-        path = os.path.join(self.folder, key)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as f:
-            f.write(data)
-
-    def get(self, key):
-        path = os.path.join(self.folder, key)
-        if not os.path.exists(path):
-            return None
-        with open(path, "rb") as f:
-            return f.read()
 
 
 class RemoteJobMixin:

@@ -12,35 +12,14 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 # The exceptions the job writes unpickle through tblib and optml_toolkit.remote.errors.
 sys.path.insert(0, os.path.join(HERE, "..", "..", "python", "src"))
-from remote_payloads import generations, write_call  # noqa: E402
-
-
-class Root:
-    """The SDK's S3 layout on a file:// folder."""
-
-    def __init__(self, run_dir):
-        self.folder = os.path.join(run_dir, "s3root", "job-1")
-        self.base_uri = "file://" + self.folder
-
-    def put(self, key, data):
-        path = os.path.join(self.folder, key)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as f:
-            f.write(data)
-
-    def get(self, key):
-        path = os.path.join(self.folder, key)
-        if not os.path.exists(path):
-            return None
-        with open(path, "rb") as f:
-            return f.read()
+from remote_payloads import FolderRoot, generations, write_call  # noqa: E402
 
 
 def start_remote_jobs(test, function, distribution, extra_env):
     """Writes the call's payloads (SHA-256 generation) and starts train remote-function on
     every host, algo-1 last; returns the root and {host: process}."""
     sha256, = [g for g in generations() if g.name == "sha256"]
-    root = Root(test.cluster.root)
+    root = FolderRoot(test.cluster.root)
     write_call(root.put, sha256, function)
     argv = [test.train, "remote-function", "--s3_base_uri", root.base_uri,
             "--region", "us-east-1", "--client_python_version", "%d.%d" % sys.version_info[:2],

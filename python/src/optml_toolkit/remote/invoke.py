@@ -8,7 +8,6 @@ only rank 0 writes its result, and only the first failing rank of the host its e
 
 import json
 import os
-import pickle
 import signal
 import sys
 
