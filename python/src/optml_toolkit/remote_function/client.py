@@ -18,7 +18,7 @@ from .errors import DeserializationError, RemoteFunctionError, RuntimeEnvironmen
 from .job_request import job_name_for
 from .local_backend import start_local_job
 from .sagemaker_backend import s3_storage, start_sagemaker_job
-from .settings import JobSettings, check_env_name, check_instance_count
+from .settings import JobSettings, check_env_name, check_instance_count, job_setting_arguments
 from .storage import join_uri, storage_for
 
 FUNCTION_FOLDER = "function"
@@ -315,44 +315,12 @@ def remote(
     The settings are the SDK's; backend ('local', the default, or 'sagemaker'; else
     $OPTML_REMOTE_FUNCTION_BACKEND) picks where jobs run.
     """
+    setting_arguments = job_setting_arguments(locals())
     if job_conda_env:
         check_env_name(job_conda_env)
 
     def decorate(func):
-        settings = JobSettings(
-            dependencies=dependencies,
-            pre_execution_commands=pre_execution_commands,
-            pre_execution_script=pre_execution_script,
-            environment_variables=environment_variables,
-            image_uri=image_uri,
-            include_local_workdir=include_local_workdir,
-            custom_file_filter=custom_file_filter,
-            instance_count=1,
-            instance_type=instance_type,
-            job_conda_env=job_conda_env,
-            job_name_prefix=job_name_prefix,
-            keep_alive_period_in_seconds=keep_alive_period_in_seconds,
-            max_retry_attempts=max_retry_attempts,
-            max_runtime_in_seconds=max_runtime_in_seconds,
-            role=role,
-            s3_kms_key=s3_kms_key,
-            s3_root_uri=s3_root_uri,
-            sagemaker_session=sagemaker_session,
-            security_group_ids=security_group_ids,
-            subnets=subnets,
-            tags=tags,
-            volume_kms_key=volume_kms_key,
-            volume_size=volume_size,
-            encrypt_inter_container_traffic=encrypt_inter_container_traffic,
-            spark_config=spark_config,
-            use_spot_instances=use_spot_instances,
-            max_wait_time_in_seconds=max_wait_time_in_seconds,
-            disable_output_compression=disable_output_compression,
-            use_torchrun=use_torchrun,
-            use_mpirun=use_mpirun,
-            nproc_per_node=nproc_per_node,
-            backend=backend,
-        )
+        settings = JobSettings(**dict(setting_arguments, instance_count=1))
         # As in the SDK, instance_count is checked at call time, not at decoration.
         settings.instance_count = instance_count
         launcher = None
@@ -428,40 +396,7 @@ class RemoteExecutor:
         if job_conda_env:
             check_env_name(job_conda_env)
         check_instance_count(instance_count, use_torchrun, use_mpirun, spark_config)
-        self.job_settings = JobSettings(
-            dependencies=dependencies,
-            pre_execution_commands=pre_execution_commands,
-            pre_execution_script=pre_execution_script,
-            environment_variables=environment_variables,
-            image_uri=image_uri,
-            include_local_workdir=include_local_workdir,
-            custom_file_filter=custom_file_filter,
-            instance_count=instance_count,
-            instance_type=instance_type,
-            job_conda_env=job_conda_env,
-            job_name_prefix=job_name_prefix,
-            keep_alive_period_in_seconds=keep_alive_period_in_seconds,
-            max_retry_attempts=max_retry_attempts,
-            max_runtime_in_seconds=max_runtime_in_seconds,
-            role=role,
-            s3_kms_key=s3_kms_key,
-            s3_root_uri=s3_root_uri,
-            sagemaker_session=sagemaker_session,
-            security_group_ids=security_group_ids,
-            subnets=subnets,
-            tags=tags,
-            volume_kms_key=volume_kms_key,
-            volume_size=volume_size,
-            encrypt_inter_container_traffic=encrypt_inter_container_traffic,
-            spark_config=spark_config,
-            use_spot_instances=use_spot_instances,
-            max_wait_time_in_seconds=max_wait_time_in_seconds,
-            disable_output_compression=disable_output_compression,
-            use_torchrun=use_torchrun,
-            use_mpirun=use_mpirun,
-            nproc_per_node=nproc_per_node,
-            backend=backend,
-        )
+        self.job_settings = JobSettings(**job_setting_arguments(locals()))
         self._launcher = None
         self._condition = threading.Condition()
         self._pending = collections.deque()

@@ -4,6 +4,7 @@ Where the SDK would look up a default in AWS (image, role, bucket), optml's embe
 backend needs none of them; the SageMaker backend asks for them by name instead.
 """
 
+import inspect
 import os
 import re
 import sys
@@ -232,3 +233,10 @@ class JobSettings:
             raise ValueError(
                 "s3_root_uri must be an s3://bucket/prefix or a file:///absolute/path URI."
             )
+
+
+def job_setting_arguments(values):
+    """The entries of `values` (remote's or RemoteExecutor's locals()) that JobSettings takes:
+    their public signatures spell out the SDK's keywords, this passes them on by name."""
+    names = inspect.signature(JobSettings).parameters
+    return {name: value for name, value in values.items() if name in names}
