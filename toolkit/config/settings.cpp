@@ -51,7 +51,8 @@ constexpr std::array kTrainingRows = {
 
 // serve's table. Empty defaults are computed by serve: the worker count is the CPU count,
 // the concurrent transforms the worker count, SAGEMAKER_MODEL_SERVER_TIMEOUT falls back to
-// its _SECONDS spelling, and an unset payload limit reports 6 MB but accepts 100 MiB.
+// its _SECONDS spelling, an unset payload limit reports 6 MB but accepts 100 MiB, and the
+// multi-model memory budget is a share of the container's memory limit.
 constexpr std::array kServingRows = {
     SettingRow{"SAGEMAKER_BIND_TO_PORT", Rule::Port, "8080", {}, "serve"},
     SettingRow{"SAGEMAKER_MODEL_SERVER_WORKERS", Rule::Count, "", {}, "serve", 1024},
@@ -66,7 +67,9 @@ constexpr std::array kServingRows = {
     SettingRow{"SAGEMAKER_PROGRAM", Rule::Text, "inference.py", {}, "serve"},
     SettingRow{"SAGEMAKER_SUBMIT_DIRECTORY", Rule::Text, "", {}, "serve"},
     SettingRow{"SAGEMAKER_BASE_DIR", Rule::Text, "/opt/ml", {}, "serve"},
+    SettingRow{"SAGEMAKER_MULTI_MODEL", Rule::Flag, "false", {}, "serve"},
     SettingRow{"OPTML_SERVE_PRELOAD", Rule::Flag, "", {}, "serve"},
+    SettingRow{"OPTML_SERVE_MODEL_MEMORY_MB", Rule::Megabytes, "", {}, "serve"},
     SettingRow{"OPTML_SERVE_QUEUE_SIZE", Rule::Count, "100", {}, "serve"},
     SettingRow{"OPTML_SERVE_DRAIN_TIMEOUT", Rule::Seconds, "20", {}, "serve", 29},
     SettingRow{"OPTML_SERVE_BIND_ADDRESS", Rule::Text, "0.0.0.0", {}, "serve"},

@@ -54,6 +54,10 @@ ServeSettings read_serve_settings(const system::EnvironmentSnapshot& environment
     settings.submit_directory = read.text("SAGEMAKER_SUBMIT_DIRECTORY");
     settings.base_dir = *read.text("SAGEMAKER_BASE_DIR");
     settings.preload = read.flag("OPTML_SERVE_PRELOAD");
+    settings.multi_model = read.flag("SAGEMAKER_MULTI_MODEL").value_or(false);
+    if (const auto budget = read.number("OPTML_SERVE_MODEL_MEMORY_MB")) {
+        settings.model_memory_mb = static_cast<std::uint64_t>(*budget);
+    }
     settings.queue_size = static_cast<unsigned>(*read.number("OPTML_SERVE_QUEUE_SIZE"));
     settings.drain_timeout = std::chrono::seconds(*read.number("OPTML_SERVE_DRAIN_TIMEOUT"));
     settings.python = *read.text("OPTML_PYTHON");

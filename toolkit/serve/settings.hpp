@@ -27,6 +27,10 @@ struct ServeSettings {
     std::string default_accept;              // SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT
     std::string program;                     // SAGEMAKER_PROGRAM
     std::optional<bool> preload;             // OPTML_SERVE_PRELOAD; nullopt: as the loader says
+    bool multi_model = false;                // SAGEMAKER_MULTI_MODEL
+    // OPTML_SERVE_MODEL_MEMORY_MB: what the loaded models may use together (0: no budget);
+    // nullopt: kDefaultMemoryShare of the container's memory limit.
+    std::optional<std::uint64_t> model_memory_mb;
     unsigned queue_size = 1;                 // OPTML_SERVE_QUEUE_SIZE: waiting invocations
     std::chrono::seconds drain_timeout{};    // OPTML_SERVE_DRAIN_TIMEOUT, below 30
     std::optional<std::string> submit_directory;    // SAGEMAKER_SUBMIT_DIRECTORY
@@ -37,6 +41,9 @@ struct ServeSettings {
     // Unset, bodies up to 100 MiB are accepted: the largest payload batch transform sends,
     // where the reported 6 MB would refuse what SageMaker itself lets through.
     static constexpr unsigned kUnsetBodyLimitMb = 100;
+    // The models' share of the container's memory when OPTML_SERVE_MODEL_MEMORY_MB is unset:
+    // the rest is for serve, request bodies and what handlers allocate per request.
+    static constexpr double kDefaultMemoryShare = 0.7;
 
     std::optional<std::uint64_t> max_body_bytes() const {
         const unsigned limit_mb = max_payload_set ? max_payload_mb : kUnsetBodyLimitMb;
