@@ -198,6 +198,48 @@ def two_worker_pids(serve):
     return {json.loads(body)["pid"], other}
 
 
+def write_model_folder(root, name, weights, handler=None, files=None):
+    """A model folder `root/name` for multi-model serve: weights.npy, code/inference.py when
+    `handler` is given, and any extra files (name -> text). Returns its path."""
+    import numpy as np
+    folder = os.path.join(root, name)
+    os.makedirs(folder)
+    np.save(os.path.join(folder, "weights.npy"), np.asarray(weights, dtype=float))
+    if handler is not None:
+        os.makedirs(os.path.join(folder, "code"))
+        with open(os.path.join(folder, "code", "inference.py"), "w") as module:
+            module.write(handler)
+    for file_name, text in (files or {}).items():
+        with open(os.path.join(folder, file_name), "w") as extra:
+            extra.write(text)
+    return folder
+
+
+def json_request(serve, method, path, document=None, headers=None, timeout=60):
+    """A request whose body (when given) is `document` as JSON; returns (status, headers,
+    parsed JSON body or None when it is not JSON, raw body)."""
+    import json
+    body = None if document is None else json.dumps(document).encode()
+    all_headers = {"Content-Type": "application/json"}
+    all_headers.update(headers or {})
+    status, response_headers, raw = serve.request(method, path, body=body, headers=all_headers,
+                                                  timeout=timeout)
+    try:
+        parsed = json.loads(raw)
+    except ValueError:
+        parsed = None
+    return status, response_headers, parsed, raw
+
+
+def process_gone(pid):
+    """True when `pid` no longer runs (gone, or a zombie not yet reaped)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
 def run_tests(tests):
     """Runs each test(serve_binary) in order; prints failures; exits 1 if any failed."""
     parser = argparse.ArgumentParser()
