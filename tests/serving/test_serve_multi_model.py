@@ -6,6 +6,7 @@ import concurrent.futures
 import json
 import os
 import signal
+import subprocess
 import sys
 import threading
 
@@ -19,7 +20,8 @@ MIB = 1024 * 1024
 # One handler module drives every case. CODE tells which copy answered (a model's own code/
 # or the container's default code dir). model_fn leaves a marker naming the model and its pid
 # (so the tests can check that a model's processes end), obeys files in the model's folder
-# (raise_value_error, raise_memory_error, ballast_mib: MiB of ones it allocates and writes),
+# (load_gate: waits while it exists; raise_value_error, raise_memory_error; ballast_mib: MiB
+# of ones it allocates and writes),
 # and predict_fn obeys magic first values: -1 dies by SIGKILL, -3 hangs, -4 holds the request
 # until the test creates release-<model>-<second value>, -9 tells where it runs.
 HANDLER = '''
@@ -44,6 +46,11 @@ def _name(model_dir):
 def model_fn(model_dir):
     name = _name(model_dir)
     _marker("loader-%%s-%%d" %% (name, os.getpid()))
+    gate = os.path.join(model_dir, "load_gate")
+    if os.path.exists(gate):  # waits until the test removes the file
+        deadline = time.monotonic() + 120
+        while os.path.exists(gate) and time.monotonic() < deadline:
+            time.sleep(0.01)
     if os.path.exists(os.path.join(model_dir, "raise_value_error")):
         raise ValueError("the weights of " + name + " are corrupt")
     if os.path.exists(os.path.join(model_dir, "raise_memory_error")):
@@ -102,6 +109,27 @@ class MultiModelServe(Serve):
                          write_model=False)
         self.models_dir = os.path.join(self.base, "models")
         os.makedirs(self.models_dir)
+        self.stderr_path = os.path.join(self.base, "serve.stderr")
+
+    def start(self):
+        # stdout and stderr apart: the spec puts the eviction log lines on stderr.
+        self.log = open(self.log_path, "wb")
+        self.error_log = open(self.stderr_path, "wb")
+        self.process = subprocess.Popen(self.command, env=self.environment, stdout=self.log,
+                                        stderr=self.error_log, stdin=subprocess.DEVNULL)
+        return self
+
+    def errors(self):
+        with open(self.stderr_path, "rb") as log:
+            return log.read().decode("utf-8", "replace")
+
+    def output(self):
+        return super().output() + self.errors()
+
+    def stop(self):
+        if getattr(self, "error_log", None):
+            self.error_log.close()
+        super().stop()
 
     def model_folder(self, name, index, handler=OWN_HANDLER, files=None):
         return write_model_folder(self.models_dir, name, weights_for(index), handler, files)
@@ -230,6 +258,10 @@ def test_models_load_list_and_answer_concurrently(serve_binary):
             assert status == 200 and document == {"models": []}, document
             with concurrent.futures.ThreadPoolExecutor(4) as pool:
                 list(pool.map(lambda name: serve.load_ok(name, urls[name]), names))
+            # Workers start on the first invocation, not at the load.
+            for name in names:
+                described = serve.describe(name)
+                assert described["status"] == "Loaded" and described["workers"] == [], described
 
             # Every model answers with its own weights, through both routes, concurrently.
             def ask(case):
@@ -284,10 +316,24 @@ def test_models_load_list_and_answer_concurrently(serve_binary):
             assert isinstance(described["memoryBytes"], int), described
             assert described["memoryBytes"] > 0, described
 
+            # A model is listed (and "Loading") while its model_fn runs.
+            slow = serve.model_folder("echo", 4, files={"load_gate": ""})
+            loading = concurrent.futures.ThreadPoolExecutor(1)
+            slow_load = loading.submit(serve.load, "echo", slow)
+            wait_until(lambda: serve.loader_pids("echo"), "echo's model_fn running")
+            assert serve.model_status("echo") == "Loading", serve.describe("echo")
+            assert "echo" in serve.listed()
+            assert serve.answer("alpha", [[1, 1]]) == expected(index_of["alpha"], 1)
+            os.remove(os.path.join(slow, "load_gate"))
+            assert slow_load.result()[0] == 200, slow_load.result()
+            loading.shutdown()
+            assert serve.model_status("echo") == "Loaded"
+            assert serve.answer("echo", [[1, 1]]) == expected(4, 1)
+
             # Unloading one keeps /ping 200 and the others answering.
             status, _, document, raw = json_request(serve, "DELETE", "/models/bravo")
             assert status == 200, raw
-            assert serve.listed() == ["alpha", "charlie", "delta"]
+            assert serve.listed() == ["alpha", "charlie", "delta", "echo"]
             assert serve.answer("alpha", [[1, 1]], True) == expected(index_of["alpha"], 1)
         ping.check()
         serve.terminate()
@@ -331,8 +377,12 @@ def ballast_folder(serve, name, index, mib=BALLAST_MIB, files=None):
     return serve.model_folder(name, index, files=extra)
 
 
-def wait_status(serve, name, status):
-    wait_until(lambda: serve.model_status(name) == status, f'{name} "{status}"')
+def wait_eviction(serve, candidates, expected_name):
+    """Waits until one of `candidates` (loaded before) is evicted; it must be `expected_name`."""
+    def evicted():
+        return [name for name in candidates if serve.model_status(name) == "Evicted"]
+    names = wait_until(evicted, f"an eviction among {candidates}")
+    assert names == [expected_name], (names, memory_report(serve))
 
 
 def memory_report(serve):
@@ -352,8 +402,8 @@ def test_least_recently_used_model_is_evicted(serve_binary):
         assert serve.model_status("B") == "Loaded", memory_report(serve)
         b_loaders = serve.loader_pids("B")
         serve.load_ok("C", os.path.join(serve.models_dir, "C"))
-        wait_status(serve, "B", "Evicted")
-        assert 'evicted model "B"' in serve.output(), serve.output()
+        wait_eviction(serve, ["A", "B"], "B")
+        assert 'evicted model "B"' in serve.errors(), serve.output()
         assert serve.model_status("A") == "Loaded", memory_report(serve)
         assert serve.model_status("C") == "Loaded", memory_report(serve)
         assert serve.listed() == ["A", "B", "C"]  # an evicted model stays registered
@@ -362,8 +412,8 @@ def test_least_recently_used_model_is_evicted(serve_binary):
         # B's next invocation loads it again and is answered; A is now the least recent.
         assert serve.answer("C", [[1, 1]]) == expected(2, 1)
         assert serve.answer("B", [[2, 1]], through_invocations=True) == expected(1, 2)
-        wait_status(serve, "A", "Evicted")
-        assert 'evicted model "A"' in serve.output(), serve.output()
+        wait_eviction(serve, ["A", "C"], "A")
+        assert 'evicted model "A"' in serve.errors(), serve.output()
         assert serve.model_status("B") == "Loaded", memory_report(serve)
         assert serve.model_status("C") == "Loaded", memory_report(serve)
 
@@ -373,9 +423,10 @@ def test_least_recently_used_model_is_evicted(serve_binary):
         busy = threading.Thread(target=lambda: results.append(serve.invoke("B", [[-4, 1]])))
         busy.start()
         serve.wait_held("B", 1)
+        assert [w["status"] for w in serve.describe("B")["workers"]] == ["Busy"]
         assert serve.answer("C", [[1, 1]]) == expected(2, 1)
         serve.load_ok("D", os.path.join(serve.models_dir, "D"))
-        wait_status(serve, "C", "Evicted")
+        wait_eviction(serve, ["B", "C"], "C")
         assert serve.model_status("B") == "Loaded", memory_report(serve)
         serve.release("B", 1)
         busy.join()
