@@ -278,17 +278,21 @@ def test_models_load_list_and_answer_concurrently(serve_binary):
             assert status == 200, raw
             assert document == {"models": [{"modelName": name, "modelUrl": urls[name]}
                                            for name in sorted(names)]}, document
-            # Pages of two: a token for the next, none on the last.
+            # Pages of two. As the reference (multi-model-server's handleListModels), a page
+            # that reaches its limit carries a token even at the very end (MME_SPEC.md says
+            # "only when more remain"); the page after it is empty, without a token.
             status, _, first, raw = json_request(serve, "GET", "/models?limit=2")
             assert status == 200, raw
             assert [m["modelName"] for m in first["models"]] == ["alpha", "bravo"], first
             token = first.get("nextPageToken")
-            assert isinstance(token, str) and token.isdigit(), first
+            assert token == "2", first
             status, _, second, raw = json_request(
                 serve, "GET", f"/models?limit=2&next_page_token={token}")
             assert status == 200, raw
             assert [m["modelName"] for m in second["models"]] == ["charlie", "delta"], second
-            assert "nextPageToken" not in second, second
+            assert second.get("nextPageToken") == "4", second
+            status, _, third, raw = json_request(serve, "GET", "/models?limit=2&next_page_token=4")
+            assert status == 200 and third == {"models": []}, raw
             status, _, first, _ = json_request(serve, "GET", "/models?limit=3")
             assert len(first["models"]) == 3 and "nextPageToken" in first, first
             status, _, rest, _ = json_request(
