@@ -20,8 +20,8 @@ MIB = 1024 * 1024
 # One handler module drives every case. CODE tells which copy answered (a model's own code/
 # or the container's default code dir). model_fn leaves a marker naming the model and its pid
 # (so the tests can check that a model's processes end), obeys files in the model's folder
-# (load_gate: waits while it exists; raise_value_error, raise_memory_error; ballast_mib: MiB
-# of ones it allocates and writes),
+# (load_gate: waits while it exists; raise_value_error, raise_memory_error, sigkill; ballast_mib:
+# MiB of ones it allocates and writes),
 # and predict_fn obeys magic first values: -1 dies by SIGKILL, -3 hangs, -4 holds the request
 # until the test creates release-<model>-<second value>, -9 tells where it runs.
 HANDLER = '''
@@ -55,6 +55,8 @@ def model_fn(model_dir):
         raise ValueError("the weights of " + name + " are corrupt")
     if os.path.exists(os.path.join(model_dir, "raise_memory_error")):
         raise MemoryError("no room for " + name)
+    if os.path.exists(os.path.join(model_dir, "sigkill")):  # as the OOM killer would
+        os.kill(os.getpid(), signal.SIGKILL)
     ballast = None
     ballast_path = os.path.join(model_dir, "ballast_mib")
     if os.path.exists(ballast_path):
@@ -462,6 +464,10 @@ def test_models_that_cannot_fit_get_507(serve_binary):
         short = serve.model_folder("short", 2, files={"raise_memory_error": ""})
         assert_error(serve.load("short", short), 507)
         assert serve.listed() == ["small"]
+        # The loader killed by SIGKILL while loading.
+        killed = serve.model_folder("killed", 4, files={"sigkill": ""})
+        assert_error(serve.load("killed", killed), 507)
+        assert serve.listed() == ["small"]
         # The endpoint goes on: the small model answers, another one loads.
         assert serve.answer("small", [[1, 1]]) == expected(0, 1)
         serve.load_ok("next", serve.model_folder("next", 3))
@@ -497,6 +503,75 @@ def test_delete_unloads_and_stops_the_models_processes(serve_binary):
         # The name is free again.
         serve.load_ok("gone", url)
         assert serve.answer("gone", [[1, 1]]) == expected(0, 1)
+        serve.terminate()
+    finally:
+        serve.stop()
+
+
+def test_workers_start_on_demand_up_to_the_limit_with_a_queue_per_model(serve_binary):
+    serve = MultiModelServe(serve_binary, workers=2, env={"OPTML_SERVE_QUEUE_SIZE": "2"}).start()
+    try:
+        serve.wait_healthy()
+        serve.load_ok("busy", serve.model_folder("busy", 0))
+        serve.load_ok("free", serve.model_folder("free", 1))
+        assert serve.describe("busy")["workers"] == []
+        results = {}
+
+        def hold(token):
+            results[token] = serve.invoke("busy", [[-4, token]])
+        # Two requests at once: a second worker starts for the one left waiting.
+        threads = [threading.Thread(target=hold, args=(token,)) for token in (1, 2)]
+        for thread in threads:
+            thread.start()
+        serve.wait_held("busy", 1)
+        serve.wait_held("busy", 2)
+        workers = serve.describe("busy")["workers"]
+        assert [w["status"] for w in workers] == ["Busy", "Busy"], workers
+        assert len({w["pid"] for w in workers}) == 2, workers
+        # No third worker: of three more requests two wait in the model's queue (size 2) and
+        # one finds it full (503). Another model's queue is its own.
+        more = [threading.Thread(target=hold, args=(token,)) for token in (3, 4, 5)]
+        for thread in more:
+            thread.start()
+        wait_until(lambda: [r[0] for r in list(results.values())].count(503) == 1,
+                   "a request refused by busy's full queue")
+        assert len(serve.describe("busy")["workers"]) == 2
+        assert serve.answer("free", [[1, 1]]) == expected(1, 1)
+        for token in (1, 2, 3, 4, 5):
+            serve.release("busy", token)
+        for thread in threads + more:
+            thread.join()
+        statuses = sorted(results[token][0] for token in results)
+        assert statuses == [200, 200, 200, 200, 503], results
+        for token, (status, _, body) in results.items():
+            if status == 200:
+                assert json.loads(body) == expected(0, -4, token), (token, body)
+        serve.terminate()
+    finally:
+        serve.stop()
+
+
+def test_delete_waits_for_requests_in_flight(serve_binary):
+    serve = MultiModelServe(serve_binary).start()
+    try:
+        serve.wait_healthy()
+        serve.load_ok("leaving", serve.model_folder("leaving", 0))
+        results = {}
+        held = threading.Thread(target=lambda: results.update(
+            invoke=serve.invoke("leaving", [[-4, 1]])))
+        held.start()
+        serve.wait_held("leaving", 1)
+        deleting = threading.Thread(target=lambda: results.update(
+            delete=json_request(serve, "DELETE", "/models/leaving")))
+        deleting.start()
+        serve.release("leaving", 1)
+        held.join()
+        deleting.join()
+        status, _, body = results["invoke"]
+        assert status == 200 and json.loads(body) == expected(0, -4), (status, body)
+        status, _, document, raw = results["delete"]
+        assert status == 200 and document == {"status": 'Model "leaving" unloaded'}, raw
+        assert serve.listed() == []
         serve.terminate()
     finally:
         serve.stop()
@@ -569,20 +644,23 @@ def test_a_crash_does_not_touch_other_models(serve_binary):
         serve.load_ok("fragile", serve.model_folder("fragile", 0))
         serve.load_ok("steady", serve.model_folder("steady", 1))
         assert serve.answer("fragile", [[1, 1]]) == expected(0, 1)
+        crashed_pid = serve.answer("fragile", [[-9, 0]])["pid"]
         # steady holds a request while fragile's worker dies.
         results = []
         held = threading.Thread(target=lambda: results.append(serve.invoke("steady", [[-4, 1]])))
         held.start()
         serve.wait_held("steady", 1)
         status, _, body = serve.invoke("fragile", [[-1, 0]])
-        assert status == 500, (status, body)
+        assert status == 500 and b"SIGKILL" in body, (status, body)
         serve.release("steady", 1)
         held.join()
         status, _, body = results[0]
         assert status == 200 and json.loads(body) == expected(1, -4), (status, body)
         assert serve.answer("steady", [[2, 1]], True) == expected(1, 2)
-        # The crashed model answers again (a new worker).
+        # The crashed model answers again, from a new worker.
         assert serve.answer("fragile", [[1, 1]]) == expected(0, 1)
+        assert serve.answer("fragile", [[-9, 0]])["pid"] != crashed_pid
+        assert crashed_pid not in [w["pid"] for w in serve.describe("fragile")["workers"]]
         assert serve.answer("fragile", [[3, 1]], True) == expected(0, 3)
         serve.terminate()
     finally:
@@ -604,7 +682,7 @@ def test_a_hang_does_not_touch_other_models(serve_binary):
             assert serve.answer("steady", [[value, 1]], value % 2 == 1) == expected(1, value)
         hung.join()
         status, _, body = results[0]
-        assert status == 504, (status, body)
+        assert status == 504 and b"SAGEMAKER_MODEL_SERVER_TIMEOUT" in body, (status, body)
         assert serve.answer("stuck", [[1, 1]]) == expected(0, 1)  # a new worker answers
         assert serve.answer("stuck", [[2, 1]]) == expected(0, 2)
         assert serve.answer("steady", [[1, 1]]) == expected(1, 1)
@@ -643,6 +721,8 @@ if __name__ == "__main__":
         test_least_recently_used_model_is_evicted,
         test_models_that_cannot_fit_get_507,
         test_delete_unloads_and_stops_the_models_processes,
+        test_workers_start_on_demand_up_to_the_limit_with_a_queue_per_model,
+        test_delete_waits_for_requests_in_flight,
         test_model_fn_error_gets_500_and_is_not_registered,
         test_request_errors,
         test_a_crash_does_not_touch_other_models,
