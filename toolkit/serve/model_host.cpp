@@ -107,9 +107,10 @@ void ModelHost::start_pool(Model& model) {
     model.state = State::Loading;
     model.memory_bytes = 0;
     model.load_started = Clock::now();
-    // Events name the pool by generation, so a late event of a pool that was replaced or
-    // retired is ignored.
-    const std::uint64_t generation = ++model.generation;
+    // Events name the pool by a generation unique to this host, so a late event of a pool that
+    // was replaced or retired (even one of a deleted model of the same name) is ignored.
+    const std::uint64_t generation = ++pool_generation_;
+    model.generation = generation;
     const std::string name = model.name;
     WorkerPool::Events events;
     events.on_all_ready = [this, name, generation] {

@@ -107,6 +107,7 @@ class ModelHost : public Backend {
     std::map<std::string, std::unique_ptr<Model>> models_;  // sorted: GET /models pages by name
     std::vector<Unloading> retired_;
     std::uint64_t use_clock_ = 0;
+    std::uint64_t pool_generation_ = 0;
     std::uint64_t next_invocation_id_ = 1;
     Clock::time_point next_measure_{};
     bool started_ = false;
