@@ -102,15 +102,22 @@ def expected(index, first, second=1.0):
 
 class MultiModelServe(Serve):
     """A multi-model serve on a temporary base dir, with no model at start; model folders go
-    under <base>/models."""
+    under <base>/models, beside the container's default code dir <base>/models/code (where
+    `default_handler` is written). workers=None leaves SAGEMAKER_MODEL_SERVER_WORKERS unset."""
 
     def __init__(self, serve_binary, workers=1, env=None, default_handler=None):
         settings = {"SAGEMAKER_MULTI_MODEL": "true"}
         settings.update(env or {})
-        super().__init__(serve_binary, env=settings, handler=default_handler, workers=workers,
+        super().__init__(serve_binary, env=settings, handler=None, workers=workers or 1,
                          write_model=False)
+        if workers is None:
+            del self.environment["SAGEMAKER_MODEL_SERVER_WORKERS"]
         self.models_dir = os.path.join(self.base, "models")
         os.makedirs(self.models_dir)
+        if default_handler is not None:
+            os.makedirs(os.path.join(self.models_dir, "code"))
+            with open(os.path.join(self.models_dir, "code", "inference.py"), "w") as module:
+                module.write(default_handler)
         self.stderr_path = os.path.join(self.base, "serve.stderr")
 
     def start(self):
@@ -348,7 +355,8 @@ def test_models_load_list_and_answer_concurrently(serve_binary):
 
 
 def test_model_without_code_uses_the_default_code_dir(serve_binary):
-    serve = MultiModelServe(serve_binary, default_handler=DEFAULT_HANDLER).start()
+    # The default code dir is $SAGEMAKER_BASE_DIR/models/code; workers per model default to 1.
+    serve = MultiModelServe(serve_binary, workers=None, default_handler=DEFAULT_HANDLER).start()
     try:
         serve.wait_healthy()
         plain = serve.load_ok("plain", serve.model_folder("plain", 0, handler=None))
@@ -360,6 +368,22 @@ def test_model_without_code_uses_the_default_code_dir(serve_binary):
         answer = serve.answer("own", [[-9, 0]], through_invocations=True)
         assert answer["code"] == "own" and answer["dir"] == own, answer
         assert serve.answer("own", [[1, 1]]) == expected(1, 1)
+        assert serve.describe("own")["maxWorkers"] == 1
+        serve.terminate()
+    finally:
+        serve.stop()
+    # SAGEMAKER_SUBMIT_DIRECTORY (a local folder) names the default code dir instead.
+    serve = MultiModelServe(serve_binary)
+    submitted = os.path.join(serve.base, "submitted")
+    os.makedirs(submitted)
+    with open(os.path.join(submitted, "inference.py"), "w") as module:
+        module.write(HANDLER % "submitted")
+    serve.environment["SAGEMAKER_SUBMIT_DIRECTORY"] = submitted
+    try:
+        serve.start().wait_healthy()
+        plain = serve.load_ok("plain", serve.model_folder("plain", 0, handler=None))
+        answer = serve.answer("plain", [[-9, 0]])
+        assert answer["code"] == "submitted" and answer["dir"] == plain, answer
         serve.terminate()
     finally:
         serve.stop()
