@@ -738,6 +738,45 @@ def test_sigterm_finishes_a_request_in_flight(serve_binary):
         serve.stop()
 
 
+def test_draining_refuses_new_models(serve_binary):
+    # While serve drains, /ping is 503 and POST /models 503 (MME_SPEC.md); new connections
+    # are refused, so both are asked on connections opened before SIGTERM.
+    serve = MultiModelServe(serve_binary).start()
+    kept = [serve.connection(), serve.connection()]
+    try:
+        serve.wait_healthy()
+        serve.load_ok("busy", serve.model_folder("busy", 0))
+        late = serve.model_folder("late", 1)
+        for connection in kept:  # open and proven alive (keep-alive)
+            connection.request("GET", "/ping")
+            response = connection.getresponse()
+            assert response.status == 200 and not response.will_close, response.status
+            response.read()
+        results = []
+        held = threading.Thread(target=lambda: results.append(serve.invoke("busy", [[-4, 1]])))
+        held.start()
+        serve.wait_held("busy", 1)
+        serve.process.send_signal(signal.SIGTERM)
+        wait_until(lambda: serve.ping_status() is None, "new connections refused")
+        kept[0].request("GET", "/ping")
+        response = kept[0].getresponse()
+        ping = (response.status, response.read())
+        kept[1].request("POST", "/models", body=json.dumps({"model_name": "late", "url": late}),
+                        headers={"Content-Type": "application/json"})
+        response = kept[1].getresponse()
+        load = (response.status, response.read())
+        serve.release("busy", 1)
+        held.join()
+        assert results[0][0] == 200, results
+        assert serve.wait_exit() == 0, serve.output()
+        assert (ping[0], load[0]) == (503, 503), (ping, load)
+        assert not serve.loader_pids("late"), "a model was loaded while serve drained"
+    finally:
+        for connection in kept:
+            connection.close()
+        serve.stop()
+
+
 if __name__ == "__main__":
     run_tests([
         test_models_load_list_and_answer_concurrently,
@@ -752,4 +791,5 @@ if __name__ == "__main__":
         test_a_crash_does_not_touch_other_models,
         test_a_hang_does_not_touch_other_models,
         test_sigterm_finishes_a_request_in_flight,
+        test_draining_refuses_new_models,
     ])
