@@ -23,7 +23,8 @@ MIB = 1024 * 1024
 # (load_gate: waits while it exists; raise_value_error, raise_memory_error, sigkill; ballast_mib:
 # MiB of ones it allocates and writes),
 # and predict_fn obeys magic first values: -1 dies by SIGKILL, -3 hangs, -4 holds the request
-# until the test creates release-<model>-<second value>, -9 tells where it runs.
+# until the test creates release-<model>-<second value>, -5 keeps the second value's MiB more,
+# -9 tells where it runs.
 HANDLER = '''
 import os
 import signal
@@ -82,6 +83,8 @@ def predict_fn(data, model, context=None):
         deadline = time.monotonic() + 120
         while not os.path.exists(release) and time.monotonic() < deadline:
             time.sleep(0.01)
+    if first == -5:  # grows: keeps the second value's MiB of written pages
+        model.setdefault("grown", []).append(np.ones(int(data.flat[1]) * MIB // 8))
     if first == -9:
         return {"dir": model["dir"], "code": CODE, "pid": os.getpid()}
     return data @ model["weights"]
@@ -471,6 +474,27 @@ def test_least_recently_used_model_is_evicted(serve_binary):
         serve.stop()
 
 
+def test_a_model_that_grows_evicts_another(serve_binary):
+    # Memory is measured every second too, not only after loads: a model whose worker grows
+    # past the budget gets the least recently used other model evicted.
+    serve = memory_serve(serve_binary).start()
+    try:
+        serve.wait_healthy()
+        serve.load_ok("old", ballast_folder(serve, "old", 0))
+        serve.load_ok("growing", serve.model_folder("growing", 1))
+        assert serve.answer("old", [[1, 1]]) == expected(0, 1)
+        assert serve.answer("growing", [[1, 1]]) == expected(1, 1)
+        assert serve.model_status("old") == "Loaded", memory_report(serve)
+        grow = BUDGET_MIB - BALLAST_MIB + 40
+        assert serve.answer("growing", [[-5, grow]]) == expected(1, -5, grow)
+        wait_eviction(serve, ["old", "growing"], "old")
+        assert 'evicted model "old"' in serve.errors(), serve.output()
+        assert serve.answer("growing", [[2, 1]]) == expected(1, 2)
+        serve.terminate()
+    finally:
+        serve.stop()
+
+
 def test_models_that_cannot_fit_get_507(serve_binary):
     serve = memory_serve(serve_binary).start()
     try:
@@ -496,6 +520,20 @@ def test_models_that_cannot_fit_get_507(serve_binary):
         assert serve.answer("small", [[1, 1]]) == expected(0, 1)
         serve.load_ok("next", serve.model_folder("next", 3))
         assert serve.answer("next", [[1, 1]]) == expected(3, 1)
+        # Fits alone, but not beside a model that cannot be evicted (a request in flight).
+        serve.load_ok("pinned", ballast_folder(serve, "pinned", 5))
+        results = []
+        held = threading.Thread(target=lambda: results.append(serve.invoke("pinned", [[-4, 1]])))
+        held.start()
+        serve.wait_held("pinned", 1)
+        wide = ballast_folder(serve, "wide", 6, mib=BUDGET_MIB - BALLAST_MIB)
+        assert_error(serve.load("wide", wide), 507)
+        assert serve.model_status("pinned") == "Loaded", memory_report(serve)
+        serve.release("pinned", 1)
+        held.join()
+        status, _, body = results[0]
+        assert status == 200 and json.loads(body) == expected(5, -4), (status, body)
+        assert "wide" not in serve.listed()
         serve.terminate()
     finally:
         serve.stop()
@@ -782,6 +820,7 @@ if __name__ == "__main__":
         test_models_load_list_and_answer_concurrently,
         test_model_without_code_uses_the_default_code_dir,
         test_least_recently_used_model_is_evicted,
+        test_a_model_that_grows_evicts_another,
         test_models_that_cannot_fit_get_507,
         test_delete_unloads_and_stops_the_models_processes,
         test_workers_start_on_demand_up_to_the_limit_with_a_queue_per_model,
