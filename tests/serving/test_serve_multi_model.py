@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import threading
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from serve_harness import (Serve, json_request, process_gone, run_tests,  # noqa: E402
@@ -161,7 +162,7 @@ class MultiModelServe(Serve):
         if through_invocations:
             return self.request("POST", "/invocations", body=body, timeout=timeout,
                                 headers={"Content-Type": "application/json", TARGET: name})
-        return self.request("POST", f"/models/{name}/invoke", body=body, timeout=timeout,
+        return self.request("POST", f"/models/{quoted(name)}/invoke", body=body, timeout=timeout,
                             headers={"Content-Type": "application/json"})
 
     def answer(self, name, data, through_invocations=False):
@@ -170,7 +171,7 @@ class MultiModelServe(Serve):
         return json.loads(body)
 
     def describe(self, name):
-        status, _, document, raw = json_request(self, "GET", f"/models/{name}")
+        status, _, document, raw = json_request(self, "GET", f"/models/{quoted(name)}")
         assert status == 200, (name, status, raw)
         return document
 
@@ -205,6 +206,11 @@ class MultiModelServe(Serve):
                    if marker.startswith("loader-")}
         wait_until(lambda: all(process_gone(pid) for pid in loaders),
                    "every model process gone after serve's exit")
+
+
+def quoted(name):
+    """A model name as a path segment (percent-encoded UTF-8)."""
+    return urllib.parse.quote(name, safe="")
 
 
 def header(headers, name):
@@ -699,6 +705,27 @@ def test_request_errors(serve_binary):
         serve.stop()
 
 
+def test_names_at_the_limits(serve_binary):
+    # Valid: 256 bytes, spaces, dots, non-ASCII (percent-encoded in paths).
+    serve = MultiModelServe(serve_binary).start()
+    try:
+        serve.wait_healthy()
+        names = ["n" * 256, "my model.v2", "mod\u00e8le-\u00fc"]
+        for index, name in enumerate(names):
+            serve.load_ok(name, serve.model_folder(f"folder{index}", index))
+        for index, name in enumerate(names):
+            assert serve.answer(name, [[1, 1]]) == expected(index, 1)
+            assert serve.describe(name)["modelName"] == name
+        assert serve.answer("my model.v2", [[2, 1]], through_invocations=True) == expected(1, 2)
+        assert sorted(serve.listed()) == sorted(names)
+        status, _, document, raw = json_request(serve, "DELETE", "/models/" + quoted(names[2]))
+        assert status == 200, raw
+        assert sorted(serve.listed()) == sorted(names[:2])
+        serve.terminate()
+    finally:
+        serve.stop()
+
+
 def test_a_crash_does_not_touch_other_models(serve_binary):
     serve = MultiModelServe(serve_binary).start()
     try:
@@ -827,6 +854,7 @@ if __name__ == "__main__":
         test_delete_waits_for_requests_in_flight,
         test_model_fn_error_gets_500_and_is_not_registered,
         test_request_errors,
+        test_names_at_the_limits,
         test_a_crash_does_not_touch_other_models,
         test_a_hang_does_not_touch_other_models,
         test_sigterm_finishes_a_request_in_flight,
