@@ -661,6 +661,29 @@ def test_model_fn_error_gets_500_and_is_not_registered(serve_binary):
         os.remove(os.path.join(bad, "raise_value_error"))
         serve.load_ok("bad", bad)
         assert serve.answer("bad", [[1, 1]]) == expected(1, 1)
+        # The handler module's import raising: 500 naming it, not registered.
+        broken = serve.model_folder("broken", 2, handler="import optml_no_such_module\n")
+        assert_error(serve.load("broken", broken), 500,
+                     in_message=["ModuleNotFoundError", "optml_no_such_module"])
+        assert serve.listed() == ["bad", "good"]
+        serve.terminate()
+    finally:
+        serve.stop()
+
+
+def test_a_load_past_the_startup_timeout_fails(serve_binary):
+    serve = MultiModelServe(serve_binary, env={"SAGEMAKER_STARTUP_TIMEOUT": "2"}).start()
+    try:
+        serve.wait_healthy()
+        slow = serve.model_folder("slow", 0, files={"load_gate": ""})
+        assert_error(serve.load("slow", slow), 500, in_message=["SAGEMAKER_STARTUP_TIMEOUT"])
+        assert serve.listed() == []
+        loaders = serve.loader_pids("slow")
+        assert loaders, serve.output()
+        wait_until(lambda: all(process_gone(pid) for pid in loaders), "the slow loader gone")
+        os.remove(os.path.join(slow, "load_gate"))
+        serve.load_ok("slow", slow)
+        assert serve.answer("slow", [[1, 1]]) == expected(0, 1)
         serve.terminate()
     finally:
         serve.stop()
@@ -853,6 +876,7 @@ if __name__ == "__main__":
         test_workers_start_on_demand_up_to_the_limit_with_a_queue_per_model,
         test_delete_waits_for_requests_in_flight,
         test_model_fn_error_gets_500_and_is_not_registered,
+        test_a_load_past_the_startup_timeout_fails,
         test_request_errors,
         test_names_at_the_limits,
         test_a_crash_does_not_touch_other_models,
