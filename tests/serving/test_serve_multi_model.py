@@ -345,6 +345,7 @@ def test_models_load_list_and_answer_concurrently(serve_binary):
             wait_until(lambda: serve.loader_pids("echo"), "echo's model_fn running")
             assert serve.model_status("echo") == "Loading", serve.describe("echo")
             assert "echo" in serve.listed()
+            assert_error(serve.load("echo", slow), 409, "ConflictStatusException")
             assert serve.answer("alpha", [[1, 1]]) == expected(index_of["alpha"], 1)
             os.remove(os.path.join(slow, "load_gate"))
             assert slow_load.result()[0] == 200, slow_load.result()
@@ -448,9 +449,15 @@ def test_least_recently_used_model_is_evicted(serve_binary):
         assert serve.listed() == ["A", "B", "C"]  # an evicted model stays registered
         wait_until(lambda: all(process_gone(pid) for pid in b_loaders), "B's loader gone")
 
-        # B's next invocation loads it again and is answered; A is now the least recent.
+        # B's next invocations load it again, once, and are answered; A is now the least
+        # recent.
         assert serve.answer("C", [[1, 1]]) == expected(2, 1)
-        assert serve.answer("B", [[2, 1]], through_invocations=True) == expected(1, 2)
+        loads_before = len(serve.loader_pids("B"))
+        with concurrent.futures.ThreadPoolExecutor(3) as pool:
+            answers = list(pool.map(lambda value: serve.answer("B", [[value, 1]], value == 2),
+                                    (1, 2, 3)))
+        assert answers == [expected(1, value) for value in (1, 2, 3)], answers
+        assert len(serve.loader_pids("B")) == loads_before + 1, serve.marker_names()
         wait_eviction(serve, ["A", "C"], "A")
         assert 'evicted model "A"' in serve.errors(), serve.output()
         assert serve.model_status("B") == "Loaded", memory_report(serve)
@@ -475,6 +482,10 @@ def test_least_recently_used_model_is_evicted(serve_binary):
         assert serve.model_status("B") == "Loaded", memory_report(serve)
         assert serve.model_status("D") == "Loaded", memory_report(serve)
         assert serve.answer("D", [[1, 1]]) == expected(3, 1)
+        # An evicted model can be deleted like any other.
+        status, _, document, raw = json_request(serve, "DELETE", "/models/C")
+        assert status == 200 and document == {"status": 'Model "C" unloaded'}, raw
+        assert serve.listed() == ["A", "B", "D"]
         serve.terminate()
     finally:
         serve.stop()
