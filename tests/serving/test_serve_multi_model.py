@@ -18,14 +18,14 @@ from serve_harness import (Serve, json_request, process_gone, run_tests,  # noqa
 TARGET = "X-Amzn-SageMaker-Target-Model"
 MIB = 1024 * 1024
 
-# One handler module drives every case. CODE tells which copy answered (a model's own code/
-# or the container's default code dir). model_fn leaves a marker naming the model and its pid
-# (so the tests can check that a model's processes end), obeys files in the model's folder
-# (load_gate: waits while it exists; raise_value_error, raise_memory_error, sigkill; ballast_mib:
-# MiB of ones it allocates and writes),
-# and predict_fn obeys magic first values: -1 dies by SIGKILL, -3 hangs, -4 holds the request
-# until the test creates release-<model>-<second value>, -5 keeps the second value's MiB more,
-# -9 tells where it runs.
+# One handler module drives every case. CODE tells which copy answered (a model's own code/,
+# the container's default code dir, SAGEMAKER_SUBMIT_DIRECTORY). model_fn leaves a marker
+# naming the model and its pid (so the tests can check that a model's processes end) and obeys
+# files in the model's folder: load_gate (waits while it exists), raise_value_error,
+# raise_memory_error, sigkill, ballast_mib (MiB of ones it allocates and writes). predict_fn
+# obeys magic first values: -1 dies by SIGKILL, -3 hangs, -4 holds the request until the test
+# creates release-<model>-<second value>, -5 keeps the second value's MiB more, -9 tells where
+# it runs.
 HANDLER = '''
 import os
 import signal
@@ -297,8 +297,8 @@ def test_models_load_list_and_answer_concurrently(serve_binary):
             assert document == {"models": [{"modelName": name, "modelUrl": urls[name]}
                                            for name in sorted(names)]}, document
             # Pages of two. As the reference (multi-model-server's handleListModels), a page
-            # that reaches its limit carries a token even at the very end (MME_SPEC.md says
-            # "only when more remain"); the page after it is empty, without a token.
+            # that reaches its limit carries a token even at the very end; the page after it
+            # is empty, without a token.
             status, _, first, raw = json_request(serve, "GET", "/models?limit=2")
             assert status == 200, raw
             assert [m["modelName"] for m in first["models"]] == ["alpha", "bravo"], first
