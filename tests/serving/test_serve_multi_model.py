@@ -760,6 +760,33 @@ def test_names_at_the_limits(serve_binary):
         serve.stop()
 
 
+def test_invocations_follow_the_single_model_rules(serve_binary):
+    # Content types, the payload limit and unsupported Accept types, on both routes.
+    serve = MultiModelServe(serve_binary, env={"SAGEMAKER_MAX_PAYLOAD_IN_MB": "1"}).start()
+    try:
+        serve.wait_healthy()
+        serve.load_ok("m", serve.model_folder("m", 0))
+        routes = [("/models/m/invoke", {}), ("/invocations", {TARGET: "m"})]
+        oversized = b"[[" + b"1," * (MIB // 2) + b"1]]"
+        for path, target in routes:
+            csv = {"Content-Type": "text/csv", "Accept": "text/csv"}
+            status, headers, body = serve.request("POST", path, body=b"1,1\n",
+                                                  headers={**csv, **target})
+            assert (status, body) == (200, b"11.0\n"), (path, status, body)
+            assert header(headers, "Content-Type") == "text/csv", headers
+            status, _, body = serve.request("POST", path, body=oversized,
+                                            headers={"Content-Type": "application/json", **target})
+            assert status == 413, (path, status, body)
+            status, _, body = serve.request(
+                "POST", path, body=b"[[1, 1]]",
+                headers={"Content-Type": "application/json", "Accept": "application/x-nope",
+                         **target})
+            assert status == 406, (path, status, body)
+        serve.terminate()
+    finally:
+        serve.stop()
+
+
 def test_a_crash_does_not_touch_other_models(serve_binary):
     serve = MultiModelServe(serve_binary).start()
     try:
@@ -890,6 +917,7 @@ if __name__ == "__main__":
         test_a_load_past_the_startup_timeout_fails,
         test_request_errors,
         test_names_at_the_limits,
+        test_invocations_follow_the_single_model_rules,
         test_a_crash_does_not_touch_other_models,
         test_a_hang_does_not_touch_other_models,
         test_sigterm_finishes_a_request_in_flight,
