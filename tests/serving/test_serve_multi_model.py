@@ -682,6 +682,46 @@ def test_model_fn_error_gets_500_and_is_not_registered(serve_binary):
         serve.stop()
 
 
+def test_requests_during_a_load(serve_binary):
+    serve = MultiModelServe(serve_binary).start()
+    try:
+        serve.wait_healthy()
+        # An invocation sent while its model loads waits for the load and is answered.
+        slow = serve.model_folder("slow", 0, files={"load_gate": ""})
+        results = {}
+        loading = threading.Thread(target=lambda: results.update(load=serve.load("slow", slow)))
+        loading.start()
+        wait_until(lambda: serve.loader_pids("slow"), "slow's model_fn running")
+        # Its bytes are sent before model_fn may return.
+        asking = serve.connection()
+        asking.request("POST", "/models/slow/invoke", body=b"[[1, 1]]",
+                       headers={"Content-Type": "application/json"})
+        os.remove(os.path.join(slow, "load_gate"))
+        response = asking.getresponse()
+        status, body = response.status, response.read()
+        asking.close()
+        assert status == 200 and json.loads(body) == expected(0, 1), (status, body)
+        loading.join()
+        assert results["load"][0] == 200, results["load"]
+        # DELETE while a model loads: it is unloaded, its load request fails, its loader ends.
+        doomed = serve.model_folder("doomed", 1, files={"load_gate": ""})
+        loading = threading.Thread(target=lambda: results.update(
+            doomed=serve.load("doomed", doomed)))
+        loading.start()
+        wait_until(lambda: serve.loader_pids("doomed"), "doomed's model_fn running")
+        status, _, document, raw = json_request(serve, "DELETE", "/models/doomed")
+        assert status == 200, raw
+        loading.join()
+        assert_error(results["doomed"], results["doomed"][0])
+        assert results["doomed"][0] != 200, results["doomed"]
+        assert serve.listed() == ["slow"]
+        loaders = serve.loader_pids("doomed")
+        wait_until(lambda: all(process_gone(pid) for pid in loaders), "doomed's loader gone")
+        serve.terminate()
+    finally:
+        serve.stop()
+
+
 def test_a_load_past_the_startup_timeout_fails(serve_binary):
     serve = MultiModelServe(serve_binary, env={"SAGEMAKER_STARTUP_TIMEOUT": "2"}).start()
     try:
@@ -914,6 +954,7 @@ if __name__ == "__main__":
         test_workers_start_on_demand_up_to_the_limit_with_a_queue_per_model,
         test_delete_waits_for_requests_in_flight,
         test_model_fn_error_gets_500_and_is_not_registered,
+        test_requests_during_a_load,
         test_a_load_past_the_startup_timeout_fails,
         test_request_errors,
         test_names_at_the_limits,
