@@ -22,6 +22,9 @@ class Backend {
     virtual bool healthy() const = 0;
     // POST /invocations.
     virtual void submit(http::Request& request, http::Reply reply) = 0;
+    // SIGTERM: requests in flight finish, but /ping says 503 from now on (the platform stops
+    // routing to this container) and nothing new is loaded.
+    virtual void begin_drain() = 0;
 
     // From the reaper: a child (or adopted orphan) ended. Returns false for an unknown pid.
     virtual bool on_child_exit(pid_t pid, int wait_status) = 0;

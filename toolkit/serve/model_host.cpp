@@ -70,7 +70,7 @@ const ModelHost::Model* ModelHost::find(const std::string& name) const {
 }
 
 void ModelHost::load(const std::string& name, const std::filesystem::path& url, http::Reply reply) {
-    if (stopping_) {
+    if (stopping_ || draining_) {
         send_model_error(reply, 503, kUnavailable, "The model server is stopping.");
         return;
     }

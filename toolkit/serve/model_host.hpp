@@ -42,7 +42,8 @@ class ModelHost : public Backend {
     // Backend: /invocations routes by the X-Amzn-SageMaker-Target-Model header.
     void start() override;
     bool loaded() const override { return started_; }
-    bool healthy() const override { return started_ && !stopping_; }
+    bool healthy() const override { return started_ && !stopping_ && !draining_; }
+    void begin_drain() override { draining_ = true; }
     void submit(http::Request& request, http::Reply reply) override;
     bool on_child_exit(pid_t pid, int wait_status) override;
     void tick() override;
@@ -124,6 +125,7 @@ class ModelHost : public Backend {
     bool reading_ = false;
     bool started_ = false;
     bool stopping_ = false;
+    bool draining_ = false;
     bool over_budget_logged_ = false;
     std::function<void()> on_stopped_;
 };

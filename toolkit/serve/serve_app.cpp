@@ -217,6 +217,7 @@ void ServeApp::on_signal(int signal_number) {
 
 void ServeApp::drain() {
     draining_ = true;
+    backend_->begin_drain();
     drain_deadline_ = Clock::now() + settings_.drain_timeout;
     server_->drain([this] {
         if (!draining_ || finishing_) return;

@@ -424,7 +424,7 @@ void WorkerPool::fatal(const std::string& message, bool out_of_memory) {
 }
 
 bool WorkerPool::healthy() const {
-    if (!loaded_ || stopping_) return false;
+    if (!loaded_ || stopping_ || draining_) return false;
     return std::any_of(slots_.begin(), slots_.end(), [](const Slot& slot) {
         return slot.state == SlotState::Ready || slot.state == SlotState::Busy;
     });

@@ -84,6 +84,7 @@ class WorkerPool : public Backend {
 
     bool loaded() const override { return loaded_; }
     bool healthy() const override;
+    void begin_drain() override { draining_ = true; }
     unsigned workers() const { return options_.workers; }
     // Nothing queued and nothing in flight.
     bool idle() const;
@@ -149,6 +150,7 @@ class WorkerPool : public Backend {
     bool loaded_ = false;
     bool failed_ = false;
     bool stopping_ = false;
+    bool draining_ = false;
     std::deque<Invocation> queue_;
     std::vector<int> idle_;
     std::uint64_t next_request_id_ = 1;
