@@ -962,8 +962,5 @@ if __name__ == "__main__":
         test_a_crash_does_not_touch_other_models,
         test_a_hang_does_not_touch_other_models,
         test_sigterm_finishes_a_request_in_flight,
-        # Not run yet: against main at f064397 it fails. While serve drains, a connection
-        # opened before SIGTERM gets /ping 200 (MME_SPEC.md: 503) and POST /models 200 with the
-        # model loaded (MME_SPEC.md: 503). Add it back once serve refuses both; --only
-        # draining runs it now.
-    ] + ([test_draining_refuses_new_models] if "--only" in sys.argv else []))
+        test_draining_refuses_new_models,
+    ])
