@@ -520,8 +520,10 @@ def measure_eviction(args, workdir, models):
         before = memory_mb(serve)["pss_mb"]
         load_model(serve, "calibrate", models.folder("calibrate", alloc))
         invoke(serve, "calibrate")
+        # The reading taken right after the load counts the loader alone: wait for a reading
+        # (once a second) that includes the worker the invocation started.
+        settle(args.idle_s)
         reported = model_memory_bytes(serve, "calibrate", alloc * 1024 * 1024, 5.0)
-        settle(1.0)
         measured_mb = memory_mb(serve)["pss_mb"] - before
     per_model_mb = reported / (1024 * 1024) if reported else measured_mb
     budget_mb = math.ceil((args.evict_fit + 0.5) * per_model_mb)
