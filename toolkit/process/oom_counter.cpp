@@ -5,6 +5,8 @@
 #include <sstream>
 #include <string>
 
+#include "toolkit/process/memory_cgroup.hpp"
+
 namespace optml::process {
 
 namespace {
@@ -21,31 +23,8 @@ std::optional<std::string> read_text(const std::filesystem::path& file) {
 
 std::vector<std::filesystem::path> oom_counter_files(std::string_view proc_self_cgroup,
                                                      const std::filesystem::path& cgroup_root) {
-    // Lines read "id:controllers:path"; v2 is "0::path", v1 memory is "N:memory:path".
-    std::vector<std::filesystem::path> files;
-    std::size_t start = 0;
-    while (start < proc_self_cgroup.size()) {
-        std::size_t end = proc_self_cgroup.find('\n', start);
-        if (end == std::string_view::npos) end = proc_self_cgroup.size();
-        std::string_view line = proc_self_cgroup.substr(start, end - start);
-        start = end + 1;
-        std::size_t first = line.find(':');
-        std::size_t second = first == std::string_view::npos ? first : line.find(':', first + 1);
-        if (second == std::string_view::npos) continue;
-        std::string_view controllers = line.substr(first + 1, second - first - 1);
-        std::string path(line.substr(second + 1));
-        std::filesystem::path relative = std::filesystem::path(path).relative_path();
-        if (controllers.empty()) {
-            files.push_back(cgroup_root / relative / "memory.events");
-            files.push_back(cgroup_root / "unified" / relative / "memory.events");
-        } else if (controllers == "memory" || controllers.find("memory,") == 0 ||
-                   controllers.find(",memory") != std::string_view::npos) {
-            files.push_back(cgroup_root / "memory" / relative / "memory.oom_control");
-            // Inside a cgroup namespace the mount's root is train's own cgroup.
-            files.push_back(cgroup_root / "memory" / "memory.oom_control");
-        }
-    }
-    return files;
+    return memory_cgroup_files(proc_self_cgroup, cgroup_root,
+                               {.v2 = "memory.events", .v1 = "memory.oom_control"});
 }
 
 std::optional<long long> parse_oom_kill(std::string_view counter_text) {

@@ -57,6 +57,7 @@ WorkerMessage parse_worker_message(std::string_view header) {
     read_field(object, "fork_safe", message.fork_safe);
     read_field(object, "reason", message.reason);
     read_field(object, "message", message.message);
+    read_field(object, "error_type", message.error_type);
     if (const auto headers = object.find("headers");
         headers != object.end() && headers->is_object()) {
         for (const auto& [name, value] : headers->items()) {

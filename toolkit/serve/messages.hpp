@@ -22,6 +22,7 @@ struct WorkerMessage {
     bool fork_safe = false;
     std::string reason;
     std::string message;
+    std::string error_type;  // fatal: the exception's class name, e.g. MemoryError
     // response: fields the handler set for the HTTP response, as append_extra_field lines.
     std::string extra_fields;
 };

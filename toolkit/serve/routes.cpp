@@ -32,16 +32,19 @@ std::string execution_parameters_json(const ServeSettings& settings) {
     return body;
 }
 
-Routes::Routes(const ServeSettings& settings, WorkerPool& pool)
-    : pool_(pool), execution_parameters_(execution_parameters_json(settings)) {}
+Routes::Routes(const ServeSettings& settings, Backend& backend, ModelRoutes* models)
+    : backend_(backend),
+      models_(models),
+      execution_parameters_(execution_parameters_json(settings)) {}
 
 void Routes::on_request(http::Request& request, http::Reply reply) {
-    const std::string_view path = path_of(request.target());
+    const std::string_view target = request.target();
+    const std::string_view path = path_of(target);
     const beast_http::verb method = request.method();
     if (path == "/ping") {
         if (!is_read(method)) {
             reply.send_static(405, kText, "Method Not Allowed\n", "GET, HEAD");
-        } else if (pool_.healthy()) {
+        } else if (backend_.healthy()) {
             reply.send_static(200, kJson, "{\"status\": \"Healthy\"}\n");
         } else {
             reply.send_static(503, kJson, "{\"status\": \"Unhealthy\"}\n");
@@ -53,7 +56,7 @@ void Routes::on_request(http::Request& request, http::Reply reply) {
             reply.send_static(405, kText, "Method Not Allowed\n", "POST");
             return;
         }
-        pool_.submit(request, std::move(reply));
+        backend_.submit(request, std::move(reply));
         return;
     }
     if (path == "/execution-parameters") {
@@ -62,6 +65,12 @@ void Routes::on_request(http::Request& request, http::Reply reply) {
             return;
         }
         reply.send_static(200, kJson, execution_parameters_);
+        return;
+    }
+    if (models_ != nullptr && (path == "/models" || path.starts_with("/models/"))) {
+        const std::string_view query =
+            path.size() < target.size() ? target.substr(path.size() + 1) : std::string_view();
+        models_->on_request(path, query, request, std::move(reply));
         return;
     }
     reply.send_static(404, kText, "Not Found\n");

@@ -3,20 +3,23 @@
 #include <string>
 
 #include "toolkit/http/server.hpp"
+#include "toolkit/serve/backend.hpp"
+#include "toolkit/serve/model_routes.hpp"
 #include "toolkit/serve/settings.hpp"
-#include "toolkit/serve/worker_pool.hpp"
 
 namespace optml::serve {
 
 // The SageMaker inference contract's paths: /ping and /execution-parameters are answered
-// here at once (never queued behind invocations), /invocations goes to the worker pool.
+// here at once (never queued behind invocations), /invocations goes to the backend, and on a
+// multi-model endpoint the /models paths to `models`.
 class Routes : public http::Handler {
   public:
-    Routes(const ServeSettings& settings, WorkerPool& pool);
+    Routes(const ServeSettings& settings, Backend& backend, ModelRoutes* models = nullptr);
     void on_request(http::Request& request, http::Reply reply) override;
 
   private:
-    WorkerPool& pool_;
+    Backend& backend_;
+    ModelRoutes* models_;
     std::string execution_parameters_;
 };
 

@@ -13,6 +13,7 @@
 #include "toolkit/process/signal_name.hpp"
 #include "toolkit/process/spawn.hpp"
 #include "toolkit/reporting/verdict.hpp"
+#include "toolkit/serve/model_memory.hpp"
 #include "toolkit/system/executable_search.hpp"
 
 namespace optml::serve {
@@ -109,16 +110,7 @@ int ServeApp::run() {
     options.startup_timeout = settings_.startup_timeout;
     options.queue_size = settings_.queue_size;
     options.preload = settings_.preload;
-    WorkerPool::Events events;
-    events.on_all_ready = [this] {
-        logging::info("all " + std::to_string(settings_.workers) + " worker(s) ready, " +
-                      elapsed_text(Clock::now() - started_at_) + " after start");
-    };
-    events.on_fatal = [this](const std::string& message) {
-        fail(errors::ErrorKind::Supervision, message);
-    };
-    pool_ = std::make_unique<WorkerPool>(io_, std::move(launch), options, std::move(events));
-    routes_ = std::make_unique<Routes>(settings_, *pool_);
+    make_backend(std::move(launch), options);
 
     http::Limits limits;
     limits.max_body_bytes = settings_.max_body_bytes();
@@ -137,7 +129,8 @@ int ServeApp::run() {
                                 error.code().message() + ".");
     }
     logging::info("listening on " + settings_.bind_address + ":" + std::to_string(server_->port()) +
-                  " with " + std::to_string(settings_.workers) + " worker(s)");
+                  " with " + std::to_string(settings_.workers) + " worker(s)" +
+                  (settings_.multi_model ? " per model" : ""));
 
     signal_loop_->start();
     tick();
@@ -147,12 +140,39 @@ int ServeApp::run() {
     return exit_code_;
 }
 
+void ServeApp::make_backend(LaunchContext launch, const PoolOptions& options) {
+    if (settings_.multi_model) {
+        ModelHostOptions host_options;
+        host_options.launch = std::move(launch);
+        host_options.pool = options;
+        host_options.budget_bytes =
+            model_memory_budget_bytes(settings_.model_memory_mb, ServeSettings::kDefaultMemoryShare,
+                                      container_memory_limit_bytes());
+        host_options.stop_grace = kStopGrace;
+        auto host = std::make_unique<ModelHost>(io_, std::move(host_options));
+        model_routes_ = std::make_unique<ModelRoutes>(*host);
+        routes_ = std::make_unique<Routes>(settings_, *host, model_routes_.get());
+        backend_ = std::move(host);
+        return;
+    }
+    WorkerPool::Events events;
+    events.on_all_ready = [this] {
+        logging::info("all " + std::to_string(settings_.workers) + " worker(s) ready, " +
+                      elapsed_text(Clock::now() - started_at_) + " after start");
+    };
+    events.on_fatal = [this](const LoadFailure& failure) {
+        fail(errors::ErrorKind::Supervision, failure.message);
+    };
+    backend_ = std::make_unique<WorkerPool>(io_, std::move(launch), options, std::move(events));
+    routes_ = std::make_unique<Routes>(settings_, *backend_);
+}
+
 void ServeApp::tick() {
     tick_timer_.expires_after(http::kSweepInterval);
     tick_timer_.async_wait([this](boost::system::error_code ec) {
         if (ec) return;
         const auto now = Clock::now();
-        pool_->tick();
+        backend_->tick();
         check_pip();
         if (draining_ && drain_deadline_ && now > *drain_deadline_) {
             drain_deadline_.reset();
@@ -160,10 +180,10 @@ void ServeApp::tick() {
                 "requests still in flight after the drain deadline "
                 "(OPTML_SERVE_DRAIN_TIMEOUT); they are cut off");
             server_->close();
-            pool_->stop(kStopGrace, [this] { finish(0); });
+            backend_->stop(kStopGrace, [this] { finish(0); });
         }
         if (finishing_ && finish_deadline_ &&
-            ((!pool_->has_children() && pip_pid_ < 0) || now > *finish_deadline_)) {
+            ((!backend_->has_children() && pip_pid_ < 0) || now > *finish_deadline_)) {
             io_.stop();
             return;
         }
@@ -181,9 +201,9 @@ void ServeApp::on_signal(int signal_number) {
         return;
     }
     if (finishing_ || draining_) return;
-    if (!pool_->loaded()) {
+    if (!backend_->loaded()) {
         logging::info(process::signal_name(signal_number) + " during start-up: stopping now");
-        pool_->kill_all();
+        backend_->kill_all();
         if (pip_pid_ > 0) ::kill(-pip_pid_, SIGKILL);
         finish(0);
         return;
@@ -200,7 +220,7 @@ void ServeApp::drain() {
         if (!draining_ || finishing_) return;
         drain_deadline_.reset();
         logging::info("every request answered; stopping the workers");
-        pool_->stop(kStopGrace, [this] { finish(0); });
+        backend_->stop(kStopGrace, [this] { finish(0); });
     });
 }
 
@@ -211,7 +231,7 @@ void ServeApp::on_child_exit(pid_t pid, int wait_status) {
         check_pip();
         return;
     }
-    pool_->on_child_exit(pid, wait_status);
+    backend_->on_child_exit(pid, wait_status);
 }
 
 void ServeApp::acquire_code() {
@@ -312,7 +332,7 @@ void ServeApp::check_pip() {
 void ServeApp::start_workers() {
     if (finishing_) return;
     try {
-        pool_->start();
+        backend_->start();
     } catch (const errors::Error& error) {
         fail(error.kind(), error.what());
     }
@@ -322,7 +342,7 @@ void ServeApp::fail(errors::ErrorKind kind, const std::string& message) {
     if (finishing_) return;
     const errors::Error error(kind, message);
     logging::error(message);
-    pool_->kill_all();
+    backend_->kill_all();
     if (pip_pid_ > 0) ::kill(-pip_pid_, SIGKILL);
     finish(reporting::verdict_for_error(error).exit_code);
 }
@@ -333,7 +353,7 @@ void ServeApp::finish(int exit_code) {
     exit_code_ = exit_code;
     server_->close();
     finish_deadline_ = Clock::now() + kFinishWait;
-    if (!pool_->has_children() && pip_pid_ < 0) io_.stop();
+    if (!backend_->has_children() && pip_pid_ < 0) io_.stop();
 }
 
 }  // namespace optml::serve

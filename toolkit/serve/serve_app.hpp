@@ -13,7 +13,10 @@
 
 #include "toolkit/errors/error.hpp"
 #include "toolkit/http/server.hpp"
+#include "toolkit/serve/backend.hpp"
 #include "toolkit/serve/line_relay.hpp"
+#include "toolkit/serve/model_host.hpp"
+#include "toolkit/serve/model_routes.hpp"
 #include "toolkit/serve/routes.hpp"
 #include "toolkit/serve/settings.hpp"
 #include "toolkit/serve/signal_loop.hpp"
@@ -43,6 +46,7 @@ class ServeApp {
     void install_requirements();
     void check_pip();
     void start_workers();
+    void make_backend(LaunchContext launch, const PoolOptions& options);
     void drain();
     void fail(errors::ErrorKind kind, const std::string& message);
     void finish(int exit_code);
@@ -56,7 +60,9 @@ class ServeApp {
     std::filesystem::path code_dir_;
     sigset_t child_mask_;
     boost::asio::io_context io_;
-    std::unique_ptr<WorkerPool> pool_;
+    // One model's WorkerPool, or the ModelHost of a multi-model endpoint.
+    std::unique_ptr<Backend> backend_;
+    std::unique_ptr<ModelRoutes> model_routes_;
     std::unique_ptr<Routes> routes_;
     std::unique_ptr<http::Server> server_;
     std::unique_ptr<SignalLoop> signal_loop_;

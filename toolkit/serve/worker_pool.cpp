@@ -20,12 +20,23 @@ constexpr int kLoaderSlot = -1;
 // A process whose connection closed gets this long to be reaped, so its 500 names the crash.
 constexpr std::chrono::milliseconds kReapGrace{1000};
 constexpr std::string_view kTextType = "text/plain; charset=utf-8";
+constexpr std::string_view kQueueFull =
+    "The model server is busy: every worker is busy and the queue is full.\n";
 
-std::string worker_tag(int slot_id) {
-    return slot_id == kLoaderSlot ? "loader" : "worker " + std::to_string(slot_id);
+bool killed_by_sigkill(int wait_status) {
+    return WIFSIGNALED(wait_status) && WTERMSIG(wait_status) == SIGKILL;
 }
 
 }  // namespace
+
+QueuedInvocation queue_invocation(std::uint64_t id, http::Request& request, http::Reply reply) {
+    QueuedInvocation invocation;
+    invocation.id = id;
+    write_invoke_header(id, request, invocation.header);
+    invocation.body = std::move(request.body());
+    invocation.reply = std::move(reply);
+    return invocation;
+}
 
 std::string describe_wait_status(int wait_status) {
     if (WIFSIGNALED(wait_status)) {
@@ -46,6 +57,7 @@ struct WorkerPool::Process {
     std::optional<Clock::time_point> disconnected_at;
     std::string disconnect_reason;
     std::string fatal_message;
+    bool fatal_out_of_memory = false;
 
     ~Process() {
         if (connection) connection->close();
@@ -62,6 +74,15 @@ WorkerPool::WorkerPool(boost::asio::io_context& io, LaunchContext launch, PoolOp
 
 WorkerPool::~WorkerPool() = default;
 
+std::string WorkerPool::tag(int slot_id) const {
+    return (options_.model_label.empty() ? "" : options_.model_label + " ") +
+           (slot_id == kLoaderSlot ? "loader" : "worker " + std::to_string(slot_id));
+}
+
+std::string WorkerPool::log_prefix() const {
+    return options_.model_label.empty() ? "" : options_.model_label + ": ";
+}
+
 void WorkerPool::start() {
     started_ = true;
     startup_deadline_ = Clock::now() + options_.startup_timeout;
@@ -69,8 +90,13 @@ void WorkerPool::start() {
         // Each worker loads its own model: no loader at all.
         mode_decided_ = true;
         fork_mode_ = false;
-        logging::info("OPTML_SERVE_PRELOAD=false: every worker loads the model itself");
-        for (Slot& slot : slots_) start_slot(slot);
+        logging::info(log_prefix() +
+                      "OPTML_SERVE_PRELOAD=false: every worker loads the model itself");
+        if (options_.lazy_workers) {
+            start_slot(slots_.front());  // the load the answer waits for
+        } else {
+            for (Slot& slot : slots_) start_slot(slot);
+        }
         return;
     }
     start_loader();
@@ -103,9 +129,10 @@ std::unique_ptr<WorkerPool::Process> WorkerPool::attach(system::UniqueFd connect
 void WorkerPool::start_loader() {
     loader_ready_ = false;
     StartedPython started = start_python(launch_, Role::Loader, 0);
-    logging::info("started the model loader (pid " + std::to_string(started.pid) + ")");
+    logging::info(log_prefix() + "started the model loader (pid " + std::to_string(started.pid) +
+                  ")");
     loader_ = attach(std::move(started.connection), std::move(started.stdout_read),
-                     std::move(started.stderr_read), started.pid, "loader", kLoaderSlot);
+                     std::move(started.stderr_read), started.pid, tag(kLoaderSlot), kLoaderSlot);
 }
 
 void WorkerPool::start_slot(Slot& slot) {
@@ -117,19 +144,18 @@ void WorkerPool::start_slot(Slot& slot) {
         const std::array<int, 3> fds{ends.worker_connection.get(), ends.stdout_write.get(),
                                      ends.stderr_write.get()};
         slot.process = attach(std::move(ends.connection), std::move(ends.stdout_read),
-                              std::move(ends.stderr_read), -1, worker_tag(slot.id), slot.id);
+                              std::move(ends.stderr_read), -1, tag(slot.id), slot.id);
         slot.state = SlotState::Starting;
         if (!loader_->connection->send_with_fds(fork_header(slot.id), fds.data(), fds.size())) {
-            logging::warn("the model loader is gone; worker " + std::to_string(slot.id) +
-                          " waits for a new one");
+            logging::warn(log_prefix() + "the model loader is gone; worker " +
+                          std::to_string(slot.id) + " waits for a new one");
         }
         // Our copies of the worker's ends close here: its connection's EOF then means it died.
         return;
     }
     StartedPython started = start_python(launch_, Role::Worker, slot.id);
-    slot.process =
-        attach(std::move(started.connection), std::move(started.stdout_read),
-               std::move(started.stderr_read), started.pid, worker_tag(slot.id), slot.id);
+    slot.process = attach(std::move(started.connection), std::move(started.stdout_read),
+                          std::move(started.stderr_read), started.pid, tag(slot.id), slot.id);
     slot.state = SlotState::Starting;
 }
 
@@ -150,17 +176,18 @@ void WorkerPool::on_frame(int slot_id, std::uint64_t serial, Frame&& frame) {
     try {
         message = parse_worker_message(frame.header);
     } catch (const std::exception& broken) {
-        logging::error(worker_tag(slot_id) + " sent " + broken.what() + "; it is replaced");
+        logging::error(tag(slot_id) + " sent " + broken.what() + "; it is replaced");
         process->connection->close();
         on_disconnect(slot_id, serial, "it broke the protocol");
         return;
     }
     if (message.type == "fatal") {
         process->fatal_message = message.message;
+        process->fatal_out_of_memory = message.error_type == "MemoryError";
         if (!loaded_) {
-            fatal(message.message);  // logged once, where serve ends
+            fatal(message.message, process->fatal_out_of_memory);  // logged once, by the owner
         } else {
-            logging::error(worker_tag(slot_id) + " failed to start: " + message.message);
+            logging::error(tag(slot_id) + " failed to start: " + message.message);
         }
         return;
     }
@@ -177,25 +204,58 @@ void WorkerPool::on_loader_message(const WorkerMessage& message) {
         mode_decided_ = true;
         fork_mode_ = message.fork_safe;
         if (fork_mode_) {
-            logging::info("model loaded; forking " + std::to_string(options_.workers) +
-                          " worker(s) that share it");
+            const std::string count = std::to_string(options_.workers);
+            logging::info(log_prefix() + "model loaded; " +
+                          (options_.lazy_workers
+                               ? "up to " + count + " worker(s) forked as requests come share it"
+                               : "forking " + count + " worker(s) that share it"));
         } else {
             logging::info(
-                "the model cannot be shared by forking (" +
+                log_prefix() + "the model cannot be shared by forking (" +
                 (message.reason.empty() ? std::string("the loader says so") : message.reason) +
                 "); every worker loads it itself");
         }
     }
     if (!fork_mode_) {
         loader_->connection->send(exit_header(), {});
+        if (options_.lazy_workers) {
+            mark_loaded();  // model_fn works; workers load it when requests come
+            return;
+        }
         for (Slot& slot : slots_) {
             if (slot.state == SlotState::Empty) start_slot(slot);
         }
         return;
     }
     loader_ready_ = true;
+    if (options_.lazy_workers) {
+        mark_loaded();
+        dispatch();
+        return;
+    }
     for (Slot& slot : slots_) {
         if (slot.state == SlotState::Empty && !slot.restart_at) start_slot(slot);
+    }
+}
+
+void WorkerPool::mark_loaded() {
+    if (loaded_) return;
+    loaded_ = true;
+    if (events_.on_all_ready) events_.on_all_ready();
+}
+
+void WorkerPool::start_workers_for_queue() {
+    if (!loaded_ || stopping_ || failed_ || (fork_mode_ && !loader_ready_)) return;
+    std::size_t starting = 0;
+    for (const Slot& slot : slots_) {
+        if (slot.state == SlotState::Starting) ++starting;
+    }
+    for (Slot& slot : slots_) {
+        if (queue_.size() <= starting) return;
+        if (slot.state == SlotState::Empty && !slot.restart_at) {
+            start_slot(slot);
+            ++starting;
+        }
     }
 }
 
@@ -214,13 +274,12 @@ void WorkerPool::on_worker_message(Slot& slot, WorkerMessage& message, std::stri
         slot.state = SlotState::Ready;
         slot.failures_in_row = 0;
         idle_.push_back(slot.id);
-        logging::info(worker_tag(slot.id) + " is ready (pid " + std::to_string(slot.process->pid) +
-                      ")");
-        if (!loaded_ && std::all_of(slots_.begin(), slots_.end(), [](const Slot& each) {
-                return each.state == SlotState::Ready || each.state == SlotState::Busy;
-            })) {
-            loaded_ = true;
-            if (events_.on_all_ready) events_.on_all_ready();
+        logging::info(tag(slot.id) + " is ready (pid " + std::to_string(slot.process->pid) + ")");
+        if (!loaded_ && (options_.lazy_workers ||
+                         std::all_of(slots_.begin(), slots_.end(), [](const Slot& each) {
+                             return each.state == SlotState::Ready || each.state == SlotState::Busy;
+                         }))) {
+            mark_loaded();
         }
         dispatch();
         return;
@@ -266,10 +325,11 @@ bool WorkerPool::on_child_exit(pid_t pid, int wait_status) {
         pid_owner_.erase(owner);
         if (find_process(slot_id, serial) != nullptr) {
             const std::string description = describe_wait_status(wait_status);
+            const bool killed = killed_by_sigkill(wait_status);
             if (slot_id == kLoaderSlot) {
-                loader_gone(description);
+                loader_gone(description, killed);
             } else {
-                slot_gone(slots_[slot_id], description);
+                slot_gone(slots_[slot_id], description, killed);
             }
         }
     }
@@ -283,10 +343,11 @@ void WorkerPool::signal_group(pid_t pid, int signal_number) {
     if (pid > 0) ::kill(-pid, signal_number);
 }
 
-void WorkerPool::loader_gone(const std::string& description) {
+void WorkerPool::loader_gone(const std::string& description, bool killed) {
     if (!loader_) return;
     const pid_t pid = loader_->pid;
     const std::string fatal_message = loader_->fatal_message;
+    const bool out_of_memory = killed || loader_->fatal_out_of_memory;
     const bool had_loaded = loader_ready_;
     signal_group(pid, SIGKILL);
     loader_.reset();
@@ -295,29 +356,30 @@ void WorkerPool::loader_gone(const std::string& description) {
     if (!mode_decided_ || (!loaded_ && fork_mode_)) {
         fatal(fatal_message.empty()
                   ? "The model loader ended before the model was loaded: " + description + "."
-                  : fatal_message);
+                  : fatal_message,
+              out_of_memory);
         return;
     }
     if (!fork_mode_) return;  // told to exit: every worker loads its own model
-    logging::error("the model loader (pid " + std::to_string(pid) + ") ended: " + description +
-                   "; starting a new one to fork replacement workers");
+    logging::error(log_prefix() + "the model loader (pid " + std::to_string(pid) +
+                   ") ended: " + description + "; starting a new one to fork replacement workers");
     // A loader that failed before loading again is retried after a pause, not in a loop.
     loader_restart_at_ = Clock::now() + (had_loaded ? std::chrono::milliseconds(0)
                                                     : std::chrono::milliseconds(2000));
 }
 
-void WorkerPool::slot_gone(Slot& slot, const std::string& description) {
+void WorkerPool::slot_gone(Slot& slot, const std::string& description, bool killed) {
     if (!slot.process) return;
     const pid_t pid = slot.process->pid;
     const std::string fatal_message = slot.process->fatal_message;
+    const bool out_of_memory = killed || slot.process->fatal_out_of_memory;
     signal_group(pid, SIGKILL);
     if (pid > 0) pid_owner_.erase(pid);
     slot.process.reset();
     const bool was_starting = slot.state == SlotState::Starting;
     slot.state = SlotState::Empty;
     std::erase(idle_, slot.id);
-    const std::string who =
-        worker_tag(slot.id) + (pid > 0 ? " (pid " + std::to_string(pid) + ")" : "");
+    const std::string who = tag(slot.id) + (pid > 0 ? " (pid " + std::to_string(pid) + ")" : "");
     if (slot.in_flight) {
         Invocation lost = std::move(*slot.in_flight);
         slot.in_flight.reset();
@@ -329,7 +391,8 @@ void WorkerPool::slot_gone(Slot& slot, const std::string& description) {
     if (!loaded_) {
         fatal(fatal_message.empty() ? "The model server's " + who +
                                           " ended while loading the model: " + description + "."
-                                    : fatal_message);
+                                    : fatal_message,
+              out_of_memory);
         return;
     }
     logging::error(who + " ended: " + description + "; it is replaced");
@@ -347,10 +410,14 @@ void WorkerPool::schedule_restart(Slot& slot) {
     slot.restart_at = Clock::now() + std::chrono::milliseconds(100) * (1U << exponent);
 }
 
-void WorkerPool::fatal(const std::string& message) {
+void WorkerPool::fatal(const std::string& message, bool out_of_memory) {
     if (failed_) return;
     failed_ = true;
-    if (events_.on_fatal) boost::asio::post(io_, [this, message] { events_.on_fatal(message); });
+    if (events_.on_fatal) {
+        boost::asio::post(io_, [this, failure = LoadFailure{message, out_of_memory}] {
+            events_.on_fatal(failure);
+        });
+    }
 }
 
 bool WorkerPool::healthy() const {
@@ -372,18 +439,43 @@ void WorkerPool::submit(http::Request& request, http::Reply reply) {
         return;
     }
     if (queue_.size() >= options_.queue_size) {
-        reply.send_static(503, kTextType,
-                          "The model server is busy: every worker is busy and the queue is "
-                          "full.\n");
+        reply.send_static(503, kTextType, kQueueFull);
         return;
     }
-    Invocation invocation;
-    invocation.id = next_request_id_++;
-    write_invoke_header(invocation.id, request, invocation.header);
-    invocation.body = std::move(request.body());
-    invocation.reply = std::move(reply);
+    queue_.push_back(queue_invocation(next_request_id_++, request, std::move(reply)));
+    dispatch();
+}
+
+void WorkerPool::submit(QueuedInvocation invocation) {
+    if (!loaded_ || stopping_ || failed_) {
+        invocation.reply.send_static(503, kTextType, "The model is not loaded.\n");
+        return;
+    }
+    if (queue_.size() >= options_.queue_size) {
+        invocation.reply.send_static(503, kTextType, kQueueFull);
+        return;
+    }
     queue_.push_back(std::move(invocation));
     dispatch();
+}
+
+std::vector<pid_t> WorkerPool::pids() const {
+    std::vector<pid_t> pids;
+    pids.reserve(live_pids_.size());
+    for (const auto& [pid, slot_id] : live_pids_) pids.push_back(pid);
+    return pids;
+}
+
+std::vector<WorkerView> WorkerPool::worker_views() const {
+    std::vector<WorkerView> views;
+    for (const Slot& slot : slots_) {
+        if (!slot.process || slot.state == SlotState::Empty) continue;
+        const std::string_view status = slot.state == SlotState::Starting ? "Starting"
+                                        : slot.state == SlotState::Busy   ? "Busy"
+                                                                          : "Ready";
+        views.push_back({slot.id, slot.process->pid, status});
+    }
+    return views;
 }
 
 void WorkerPool::dispatch() {
@@ -399,6 +491,7 @@ void WorkerPool::dispatch() {
         slot.process->connection->send(std::move(invocation.header), std::move(invocation.body));
         slot.in_flight = std::move(invocation);
     }
+    if (options_.lazy_workers) start_workers_for_queue();
 }
 
 void WorkerPool::tick() {
@@ -431,7 +524,7 @@ void WorkerPool::tick() {
             late.reply.send(504, kTextType,
                             "The model did not answer within SAGEMAKER_MODEL_SERVER_TIMEOUT (" +
                                 std::to_string(options_.request_timeout.count()) + " s).\n");
-            logging::error(worker_tag(slot.id) + " did not answer within " +
+            logging::error(tag(slot.id) + " did not answer within " +
                            std::to_string(options_.request_timeout.count()) +
                            " s; it is killed and replaced");
             slot_gone(slot, "it was killed after the request timeout");

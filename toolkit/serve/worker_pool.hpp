@@ -10,10 +10,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "toolkit/http/server.hpp"
+#include "toolkit/serve/backend.hpp"
 #include "toolkit/serve/line_relay.hpp"
 #include "toolkit/serve/messages.hpp"
 #include "toolkit/serve/python_launch.hpp"
@@ -27,17 +29,46 @@ struct PoolOptions {
     std::chrono::seconds startup_timeout{600};
     unsigned queue_size = 100;
     std::optional<bool> preload;  // nullopt: preload when the loader says forking is safe
+    // Multi-model: loaded once the model is (no worker yet); then a worker starts whenever
+    // requests wait and every started one is busy, up to `workers`.
+    bool lazy_workers = false;
+    // Multi-model: `model "<name>"`, which starts the pool's log lines and output tags.
+    std::string model_label;
+};
+
+// Why a pool could not load its model.
+struct LoadFailure {
+    std::string message;
+    // The loader was killed by SIGKILL (what the OOM killer sends) or model_fn raised
+    // MemoryError: the model did not fit.
+    bool out_of_memory = false;
+};
+
+// An invocation taken from its HTTP request, ready for a worker.
+struct QueuedInvocation {
+    http::Reply reply;
+    std::string header;
+    std::string body;
+    std::uint64_t id = 0;
+};
+QueuedInvocation queue_invocation(std::uint64_t id, http::Request& request, http::Reply reply);
+
+// One worker as GET /models/{name} describes it.
+struct WorkerView {
+    int id = 0;
+    pid_t pid = -1;
+    std::string_view status;  // Starting, Ready, Busy
 };
 
 // The Python processes behind /invocations (SERVE_PROTOCOL.md): a loader that loads the
 // model once and forks the workers, or workers that each load it; one request at a time per
 // worker, a bounded queue in front of them; dead and hung workers replaced. All of it runs on
 // the io_context's one thread; the front end's reaper reports child exits.
-class WorkerPool {
+class WorkerPool : public Backend {
   public:
     struct Events {
-        std::function<void()> on_all_ready;                // every worker ready, once
-        std::function<void(const std::string&)> on_fatal;  // start-up failed: serve ends
+        std::function<void()> on_all_ready;  // every worker ready (lazy: loaded), once
+        std::function<void(const LoadFailure&)> on_fatal;  // start-up failed
     };
 
     WorkerPool(boost::asio::io_context& io, LaunchContext launch, PoolOptions options,
@@ -46,37 +77,33 @@ class WorkerPool {
     WorkerPool(const WorkerPool&) = delete;
     WorkerPool& operator=(const WorkerPool&) = delete;
 
-    void start();
+    void start() override;
     // Queues the invocation (503 when the queue is full, or before the model is loaded).
-    void submit(http::Request& request, http::Reply reply);
+    void submit(http::Request& request, http::Reply reply) override;
+    void submit(QueuedInvocation invocation);
 
-    bool loaded() const { return loaded_; }
-    bool healthy() const;
+    bool loaded() const override { return loaded_; }
+    bool healthy() const override;
     unsigned workers() const { return options_.workers; }
     // Nothing queued and nothing in flight.
     bool idle() const;
+    // Every process of the pool that has not been reaped.
+    std::vector<pid_t> pids() const;
+    std::vector<WorkerView> worker_views() const;
 
-    // From the reaper: a child (or adopted orphan) ended. Returns false for an unknown pid.
-    bool on_child_exit(pid_t pid, int wait_status);
-    // Called every tick: request timeouts, lost connections, replacements, start-up timeout.
-    void tick();
+    bool on_child_exit(pid_t pid, int wait_status) override;
+    // Request timeouts, lost connections, replacements, start-up timeout.
+    void tick() override;
 
-    // SIGTERM to every process group (SIGKILL after `grace`); `on_stopped` runs once every
-    // known child is reaped.
-    void stop(std::chrono::milliseconds grace, std::function<void()> on_stopped);
+    void stop(std::chrono::milliseconds grace, std::function<void()> on_stopped) override;
     // SIGKILL to every process group now.
-    void kill_all();
-    bool has_children() const { return !live_pids_.empty(); }
+    void kill_all() override;
+    bool has_children() const override { return !live_pids_.empty(); }
 
   private:
     using Clock = std::chrono::steady_clock;
     struct Process;
-    struct Invocation {
-        http::Reply reply;
-        std::string header;
-        std::string body;
-        std::uint64_t id = 0;
-    };
+    using Invocation = QueuedInvocation;
     enum class SlotState { Empty, Starting, Ready, Busy };
     struct Slot {
         int id = 0;
@@ -96,12 +123,16 @@ class WorkerPool {
     void on_frame(int slot_id, std::uint64_t serial, Frame&& frame);
     void on_disconnect(int slot_id, std::uint64_t serial, const std::string& why);
     void on_loader_message(const WorkerMessage& message);
+    void mark_loaded();
+    void start_workers_for_queue();
+    std::string tag(int slot_id) const;
+    std::string log_prefix() const;
     void on_worker_message(Slot& slot, WorkerMessage& message, std::string&& body);
-    void loader_gone(const std::string& description);
-    void slot_gone(Slot& slot, const std::string& description);
+    void loader_gone(const std::string& description, bool killed = false);
+    void slot_gone(Slot& slot, const std::string& description, bool killed = false);
     void schedule_restart(Slot& slot);
     void dispatch();
-    void fatal(const std::string& message);
+    void fatal(const std::string& message, bool out_of_memory = false);
     Process* find_process(int slot_id, std::uint64_t serial);
     void signal_group(pid_t pid, int signal_number);
 

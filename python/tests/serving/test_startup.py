@@ -213,3 +213,18 @@ def test_a_started_worker_runs_with_default_signal_dispositions(launcher):
     # glibc's internal signals 32 and 33 stay ignored (posix_spawn sets them so).
     assert int(fields["SigIgn"], 16) & ~((1 << 31) | (1 << 32)) == 0
     assert int(fields["SigBlk"], 16) == 0
+
+
+def test_fatal_names_the_exception_class_so_memory_errors_can_be_told_apart(launcher):
+    launcher.write(
+        """
+        def model_fn(model_dir):
+            raise MemoryError("the weights do not fit")
+        """
+    )
+    process = launcher.start("loader")
+    process.peer.expect("hello")
+    fatal = process.peer.expect("fatal")
+    assert process.wait() == 1
+    assert fatal.header["error_type"] == "MemoryError"
+    assert fatal.header["message"].startswith("MemoryError: the weights do not fit")

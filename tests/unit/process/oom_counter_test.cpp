@@ -12,10 +12,11 @@ TEST_CASE("the oom_kill counter is parsed from memory.events and memory.oom_cont
 }
 
 TEST_CASE("the counter files follow /proc/self/cgroup for v1 and v2") {
-    CHECK(oom_counter_files("0::/system.slice/job\n", "/sys/fs/cgroup") ==
-          std::vector<std::filesystem::path>{
-              "/sys/fs/cgroup/system.slice/job/memory.events",
-              "/sys/fs/cgroup/unified/system.slice/job/memory.events"});
+    CHECK(
+        oom_counter_files("0::/system.slice/job\n", "/sys/fs/cgroup") ==
+        std::vector<std::filesystem::path>{"/sys/fs/cgroup/system.slice/job/memory.events",
+                                           "/sys/fs/cgroup/unified/system.slice/job/memory.events",
+                                           "/sys/fs/cgroup/memory.events"});
     CHECK(oom_counter_files("4:memory:/docker/abc\n1:cpu:/\n", "/sys/fs/cgroup") ==
           std::vector<std::filesystem::path>{"/sys/fs/cgroup/memory/docker/abc/memory.oom_control",
                                              "/sys/fs/cgroup/memory/memory.oom_control"});

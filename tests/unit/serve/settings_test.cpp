@@ -38,6 +38,8 @@ TEST_CASE("defaults follow the reference") {
     CHECK(settings.default_accept == "application/json");
     CHECK(settings.program == "inference.py");
     CHECK_FALSE(settings.preload.has_value());
+    CHECK_FALSE(settings.multi_model);
+    CHECK_FALSE(settings.model_memory_mb.has_value());
     CHECK(settings.drain_timeout < std::chrono::seconds(30));
 }
 
@@ -128,4 +130,17 @@ TEST_CASE("the defaults are the serving table's") {
     CHECK(settings.python == "python3");
     CHECK_FALSE(settings.submit_directory.has_value());
     CHECK_FALSE(settings.python_package_dir.has_value());
+}
+
+TEST_CASE("multi-model settings") {
+    const auto settings = read_serve_settings(
+        env({{"SAGEMAKER_MULTI_MODEL", "true"}, {"OPTML_SERVE_MODEL_MEMORY_MB", "512"}}), 1);
+    CHECK(settings.multi_model);
+    CHECK(settings.model_memory_mb == 512U);
+    CHECK(read_serve_settings(env({{"OPTML_SERVE_MODEL_MEMORY_MB", "0"}}), 1).model_memory_mb ==
+          0U);
+    CHECK(error_of({{"SAGEMAKER_MULTI_MODEL", "sometimes"}}).find("SAGEMAKER_MULTI_MODEL") !=
+          std::string::npos);
+    CHECK(error_of({{"OPTML_SERVE_MODEL_MEMORY_MB", "-1"}}).find("OPTML_SERVE_MODEL_MEMORY_MB") !=
+          std::string::npos);
 }

@@ -83,7 +83,8 @@ def _load(connection, transformer):
             error = RuntimeError(f"the handler code called sys.exit({error.code!r}) while loading")
         traceback.print_exc(file=sys.stderr)
         try:
-            connection.send({"type": "fatal", "message": fatal_message(error)})
+            connection.send({"type": "fatal", "message": fatal_message(error),
+                             "error_type": type(error).__name__})
         except OSError:
             pass
         return False
