@@ -31,8 +31,11 @@ What it measures:
                (so each has a worker); per model = (total - total with 0) / count; plus the
                sum of GET /models/{name} memoryBytes, and a single-model serve with 1 worker
                after one invocation for comparison.
-Every process is started in its own session and stopped by its PID's process group; loops are
-bounded by deadlines.
+The machine's load average before the run and the share of CPU time other processes took
+during each part (from /proc/stat, less this script's and its reaped children's time: serve is
+stopped with SIGTERM so that it reaps its workers) are printed; above 15 % a warning says so.
+Every process is started in its own session; serve gets SIGTERM, then SIGKILL for its process
+group and every descendant collected while it held them. Loops are bounded by deadlines.
 """
 
 import argparse
@@ -54,6 +57,7 @@ DEADLINE_S = 60.0
 SMALL_JSON = b"[[1.5, 2.5]]"
 JSON_HEADERS = {"Content-Type": "application/json"}
 TARGET_HEADER = "X-Amzn-SageMaker-Target-Model"
+STOP_TIMEOUT_S = 10.0  # serve's own drain is bounded by OPTML_SERVE_DRAIN_TIMEOUT plus 3 s
 EVICTION_WAIT_S = 10.0  # serve measures memory once a second and evicts on that measurement
 
 HANDLER = '''
@@ -171,9 +175,17 @@ class Serve:
     def stop(self):
         if self.process is None:
             return
-        # Workers run in process groups of their own: the tree is collected while serve still
-        # holds it (once serve is gone they are re-parented and no longer found).
+        # SIGTERM first: serve stops and reaps its workers, so their CPU time reaches this
+        # script's children times (the share of CPU that went to other work is computed from
+        # them). Workers run in process groups of their own: the tree is collected while serve
+        # still holds it, for the SIGKILL fallback.
         tree = descendants(self.process.pid) if self.process.poll() is None else []
+        if tree or self.process.poll() is None:
+            try:
+                self.process.send_signal(signal.SIGTERM)
+                self.process.wait(STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                pass
         try:
             os.killpg(self.process.pid, signal.SIGKILL)
         except ProcessLookupError:
@@ -609,6 +621,28 @@ def sum_memory_bytes(serve, names):
     return sum(values) / (1024 * 1024)
 
 
+# Machine -----------------------------------------------------------------------------------------
+
+
+def cpu_times():
+    """(busy jiffies of the machine, all jiffies, jiffies of this script and its reaped children)."""
+    with open("/proc/stat") as stat:
+        fields = [int(v) for v in stat.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    own = os.times()
+    ticks = os.sysconf("SC_CLK_TCK")
+    mine = (own.user + own.system + own.children_user + own.children_system) * ticks
+    return sum(fields[:8]) - idle, sum(fields[:8]), mine
+
+
+def busy_share_of_others(before, after):
+    """Share of all CPU time that went to processes other than the benchmark's own."""
+    busy = after[0] - before[0]
+    total = after[1] - before[1]
+    mine = after[2] - before[2]
+    return max(0.0, (busy - mine) / total) if total > 0 else 0.0
+
+
 # Report ------------------------------------------------------------------------------------------
 
 
@@ -724,19 +758,30 @@ def main():
     figures = {}
     measures = {"load": measure_load, "throughput": measure_throughput,
                 "eviction": measure_eviction, "memory": measure_memory}
+    machine = {"cpus": cpus, "load_average_before": load_before, "others_busy_share": {}}
+    figures["machine"] = machine
     try:
+        run_before = cpu_times()
         for part in ("load", "throughput", "eviction", "memory"):
             if part in parts:
                 print(f"measuring {part} ...", flush=True)
+                part_before = cpu_times()
                 figures[part] = measures[part](args, workdir, models)
-        load_after = os.getloadavg()
-        figures["load_average"] = {"before": load_before, "after": load_after, "cpus": cpus}
+                machine["others_busy_share"][part] = busy_share_of_others(part_before,
+                                                                          cpu_times())
+        others = busy_share_of_others(run_before, cpu_times())
+        machine["others_busy_share"]["run"] = others
+        machine["load_average_after"] = os.getloadavg()
         report(figures)
-        print(f"\nload average (1 min) before/after: {load_before[0]:.2f} / {load_after[0]:.2f} "
-              f"on {cpus} CPUs")
-        if max(load_before[0], load_after[0]) > cpus:
-            print("warning: other work kept the machine busy; absolute figures are inflated, "
-                  "ratios (both endpoints measured in this run) are the meaningful part")
+        shares = ", ".join(f"{part} {share:.0%}"
+                           for part, share in machine["others_busy_share"].items())
+        print(f"\nload average (1/5/15 min) before: {load_before[0]:.2f} {load_before[1]:.2f} "
+              f"{load_before[2]:.2f} on {cpus} CPUs (after, with this run's own load: "
+              f"{machine['load_average_after'][0]:.2f}); CPU share of other processes: {shares}")
+        if others > 0.15:
+            print(f"warning: other processes kept {others:.0%} of the CPUs busy during the run; "
+                  "absolute figures are inflated, ratios (both endpoints measured in this run) "
+                  "are the meaningful part")
         if args.json:
             with open(args.json, "w") as out:
                 json.dump({"figures": figures, "args": vars(args)}, out, indent=2)
