@@ -47,7 +47,9 @@ ModelHost::ModelHost(boost::asio::io_context& io, ModelHostOptions options)
     options_.pool.lazy_workers = true;
 }
 
-ModelHost::~ModelHost() = default;
+ModelHost::~ModelHost() {
+    if (reading_thread_.joinable()) reading_thread_.join();
+}
 
 void ModelHost::start() {
     started_ = true;
@@ -107,9 +109,10 @@ void ModelHost::start_pool(Model& model) {
     model.state = State::Loading;
     model.memory_bytes = 0;
     model.load_started = Clock::now();
-    // Events name the pool by generation, so a late event of a pool that was replaced or
-    // retired is ignored.
-    const std::uint64_t generation = ++model.generation;
+    // Events name the pool by a generation unique to this host, so a late event of a pool that
+    // was replaced or retired (even one of a deleted model of the same name) is ignored.
+    const std::uint64_t generation = ++pool_generation_;
+    model.generation = generation;
     const std::string name = model.name;
     WorkerPool::Events events;
     events.on_all_ready = [this, name, generation] {
@@ -136,7 +139,8 @@ ModelHost::Model* ModelHost::current(const std::string& name, std::uint64_t gene
 void ModelHost::on_loaded(const std::string& name, std::uint64_t generation) {
     Model* model = current(name, generation);
     if (model == nullptr || model->state != State::Loading) return;
-    measure();
+    // The new model now (a few processes); the others as last read.
+    model->memory_bytes = measure_model(*model);
     if (options_.budget_bytes && !enforce_budget(model)) {
         fail_load(*model, 507, "InsufficientMemoryException",
                   "Model " + in_quotes(name) + " does not fit in the memory budget: it uses " +
@@ -336,9 +340,44 @@ std::uint64_t ModelHost::measure_model(const Model& model) const {
     return bytes;
 }
 
-void ModelHost::measure() {
-    for (auto& [name, model] : models_) model->memory_bytes = measure_model(*model);
-    next_measure_ = Clock::now() + kMeasureInterval;
+void ModelHost::start_reading() {
+    if (reading_) return;
+    std::vector<MemoryReading> readings;
+    for (const auto& [name, model] : models_) {
+        if (model->pool) readings.push_back({name, model->generation, model->pool->pids(), 0});
+    }
+    reading_ = true;
+    next_reading_ = Clock::now() + kMeasureInterval;
+    // Reading a Python process's smaps_rollup costs the kernel most of a millisecond; tens of
+    // them on the loop's thread would hold every request back, so a thread of its own reads.
+    reading_thread_ = std::thread([this, readings = std::move(readings)]() mutable {
+        for (MemoryReading& reading : readings) {
+            for (pid_t pid : reading.pids) reading.bytes += process_pss_bytes(pid).value_or(0);
+        }
+        boost::asio::post(io_,
+                          [this, readings = std::move(readings)] { apply_readings(readings); });
+    });
+}
+
+void ModelHost::apply_readings(const std::vector<MemoryReading>& readings) {
+    reading_thread_.join();  // it posted this as its last step
+    reading_ = false;
+    for (const MemoryReading& reading : readings) {
+        // A pool replaced or retired since the reading began is not the model's any more.
+        if (Model* model = current(reading.name, reading.generation)) {
+            model->memory_bytes = reading.bytes;
+        }
+    }
+    if (stopping_ || !options_.budget_bytes) return;
+    if (enforce_budget(nullptr)) {
+        over_budget_logged_ = false;
+    } else if (!over_budget_logged_) {
+        over_budget_logged_ = true;
+        logging::warn("the models use " + megabytes(total_bytes()) + ", over the " +
+                      megabytes(*options_.budget_bytes) +
+                      " budget (OPTML_SERVE_MODEL_MEMORY_MB), and none of the busy ones can be "
+                      "evicted yet");
+    }
 }
 
 std::uint64_t ModelHost::total_bytes() const {
@@ -370,18 +409,7 @@ void ModelHost::tick() {
         unloading.pool->tick();
         if (!unloading.stopping && unloading.pool->idle()) stop_retired(unloading);
     }
-    if (!started_ || stopping_ || Clock::now() < next_measure_) return;
-    measure();
-    if (!options_.budget_bytes) return;
-    if (enforce_budget(nullptr)) {
-        over_budget_logged_ = false;
-    } else if (!over_budget_logged_) {
-        over_budget_logged_ = true;
-        logging::warn("the models use " + megabytes(total_bytes()) + ", over the " +
-                      megabytes(*options_.budget_bytes) +
-                      " budget (OPTML_SERVE_MODEL_MEMORY_MB), and none of the busy ones can be "
-                      "evicted yet");
-    }
+    if (started_ && !stopping_ && Clock::now() >= next_reading_) start_reading();
 }
 
 bool ModelHost::on_child_exit(pid_t pid, int wait_status) {

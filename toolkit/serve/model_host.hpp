@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "toolkit/serve/backend.hpp"
@@ -92,7 +93,16 @@ class ModelHost : public Backend {
     void retire(std::string name, std::unique_ptr<WorkerPool> pool,
                 std::optional<http::Reply> reply);
     void stop_retired(Unloading& unloading);
-    void measure();
+    struct MemoryReading {
+        std::string name;
+        std::uint64_t generation = 0;
+        std::vector<pid_t> pids;
+        std::uint64_t bytes = 0;
+    };
+    // Every model's PSS, read on a thread of its own, then applied (and the budget enforced)
+    // on the loop's thread.
+    void start_reading();
+    void apply_readings(const std::vector<MemoryReading>& readings);
     std::uint64_t measure_model(const Model& model) const;
     // Evicts least recently used models until the total is within the budget; false when it
     // cannot be (`keep` is never evicted).
@@ -107,8 +117,11 @@ class ModelHost : public Backend {
     std::map<std::string, std::unique_ptr<Model>> models_;  // sorted: GET /models pages by name
     std::vector<Unloading> retired_;
     std::uint64_t use_clock_ = 0;
+    std::uint64_t pool_generation_ = 0;
     std::uint64_t next_invocation_id_ = 1;
-    Clock::time_point next_measure_{};
+    Clock::time_point next_reading_{};
+    std::thread reading_thread_;
+    bool reading_ = false;
     bool started_ = false;
     bool stopping_ = false;
     bool over_budget_logged_ = false;

@@ -59,7 +59,9 @@ ServeApp::ServeApp(system::EnvironmentSnapshot environment, ServeSettings settin
       child_mask_(child_mask),
       tick_timer_(io_) {
     const std::filesystem::path base = settings_.base_dir;
-    model_dir_ = base / "model";
+    // A multi-model endpoint's models live in folders of their own; the container's code dir
+    // is where the reference puts it then, under models/.
+    model_dir_ = base / (settings_.multi_model ? "models" : "model");
     code_dir_ = model_dir_ / "code";
     if (settings_.submit_directory) {
         const std::string& submit = *settings_.submit_directory;

@@ -34,8 +34,12 @@ ServeSettings read_serve_settings(const system::EnvironmentSnapshot& environment
     ServeSettings settings;
     settings.port = static_cast<std::uint16_t>(*read.number("SAGEMAKER_BIND_TO_PORT"));
     settings.bind_address = *read.text("OPTML_SERVE_BIND_ADDRESS");
+    settings.multi_model = read.flag("SAGEMAKER_MULTI_MODEL").value_or(false);
+    // A multi-model endpoint's default is one worker per model, as the reference configures
+    // its model server (default_workers_per_model=1).
+    const unsigned default_workers = settings.multi_model || cpu_count == 0 ? 1 : cpu_count;
     settings.workers = static_cast<unsigned>(
-        read.number("SAGEMAKER_MODEL_SERVER_WORKERS").value_or(cpu_count > 0 ? cpu_count : 1));
+        read.number("SAGEMAKER_MODEL_SERVER_WORKERS").value_or(default_workers));
     // The reference reads SAGEMAKER_MODEL_SERVER_TIMEOUT; newer containers spell it with
     // _SECONDS. The first one set wins; both are checked.
     const auto timeout_seconds = read.number("SAGEMAKER_MODEL_SERVER_TIMEOUT_SECONDS");
@@ -54,7 +58,6 @@ ServeSettings read_serve_settings(const system::EnvironmentSnapshot& environment
     settings.submit_directory = read.text("SAGEMAKER_SUBMIT_DIRECTORY");
     settings.base_dir = *read.text("SAGEMAKER_BASE_DIR");
     settings.preload = read.flag("OPTML_SERVE_PRELOAD");
-    settings.multi_model = read.flag("SAGEMAKER_MULTI_MODEL").value_or(false);
     if (const auto budget = read.number("OPTML_SERVE_MODEL_MEMORY_MB")) {
         settings.model_memory_mb = static_cast<std::uint64_t>(*budget);
     }

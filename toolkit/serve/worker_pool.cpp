@@ -219,7 +219,10 @@ void WorkerPool::on_loader_message(const WorkerMessage& message) {
     if (!fork_mode_) {
         loader_->connection->send(exit_header(), {});
         if (options_.lazy_workers) {
-            mark_loaded();  // model_fn works; workers load it when requests come
+            // model_fn works. One worker loads its own copy now, so the first request does not
+            // wait for a whole load; more start as requests come.
+            mark_loaded();
+            if (slots_.front().state == SlotState::Empty) start_slot(slots_.front());
             return;
         }
         for (Slot& slot : slots_) {

@@ -134,9 +134,10 @@ TEST_CASE("the defaults are the serving table's") {
 
 TEST_CASE("multi-model settings") {
     const auto settings = read_serve_settings(
-        env({{"SAGEMAKER_MULTI_MODEL", "true"}, {"OPTML_SERVE_MODEL_MEMORY_MB", "512"}}), 1);
+        env({{"SAGEMAKER_MULTI_MODEL", "true"}, {"OPTML_SERVE_MODEL_MEMORY_MB", "512"}}), 4);
     CHECK(settings.multi_model);
     CHECK(settings.model_memory_mb == 512U);
+    CHECK(settings.workers == 1);  // per model, as the reference's default_workers_per_model
     CHECK(read_serve_settings(env({{"OPTML_SERVE_MODEL_MEMORY_MB", "0"}}), 1).model_memory_mb ==
           0U);
     CHECK(error_of({{"SAGEMAKER_MULTI_MODEL", "sometimes"}}).find("SAGEMAKER_MULTI_MODEL") !=
