@@ -740,6 +740,10 @@ def main():
     parser.add_argument("--memory-counts", type=int, nargs="+", default=[0, 1, 5, 10])
     parser.add_argument("--idle-s", type=float, default=1.5,
                         help="settling time before each memory reading")
+    parser.add_argument("--nice", type=int, default=0,
+                        help="add this to the benchmark's nice value (inherited by serve, its "
+                             "workers and wrk; as root a negative value reduces interference "
+                             "from other work on the machine)")
     parser.add_argument("--json", help="write all figures to this file")
     parser.add_argument("--keep", action="store_true", help="keep the work dir (logs)")
     args = parser.parse_args()
@@ -748,17 +752,21 @@ def main():
     args.serve = os.path.abspath(args.serve)
     if not os.access(args.serve, os.X_OK):
         sys.exit(f"serve_multi_model_benchmark: --serve {args.serve} is not an executable file")
+    if args.nice:
+        os.nice(args.nice)
     parts = args.only or ["load", "throughput", "eviction", "memory"]
     workdir = tempfile.mkdtemp(prefix="serve-mme-bench-")
     models = Models(workdir)
     cpus = os.cpu_count() or 1
     load_before = os.getloadavg()
     print(f"serve: {args.serve}; work dir {workdir}; load average {load_before[0]:.2f} "
-          f"{load_before[1]:.2f} {load_before[2]:.2f} on {cpus} CPUs", flush=True)
+          f"{load_before[1]:.2f} {load_before[2]:.2f} on {cpus} CPUs; nice {os.nice(0)}",
+          flush=True)
     figures = {}
     measures = {"load": measure_load, "throughput": measure_throughput,
                 "eviction": measure_eviction, "memory": measure_memory}
-    machine = {"cpus": cpus, "load_average_before": load_before, "others_busy_share": {}}
+    machine = {"cpus": cpus, "load_average_before": load_before, "nice": os.nice(0),
+               "others_busy_share": {}}
     figures["machine"] = machine
     try:
         run_before = cpu_times()
