@@ -1,4 +1,4 @@
-"""Multi-model serve (SAGEMAKER_MULTI_MODEL=true, MME_SPEC.md): models loaded, listed, invoked
+"""Multi-model serve (SAGEMAKER_MULTI_MODEL=true; README.md, "Multi-model endpoints"): models loaded, listed, invoked
 and unloaded through the management API, evicted under a memory budget, refused with 507 when
 they cannot fit, and isolated from each other's crashes and hangs."""
 
@@ -905,7 +905,7 @@ def test_sigterm_finishes_a_request_in_flight(serve_binary):
 
 
 def test_draining_refuses_new_models(serve_binary):
-    # While serve drains, /ping is 503 and POST /models 503 (MME_SPEC.md); new connections
+    # While serve drains, /ping is 503 and POST /models 503 (README.md); new connections
     # are refused, so both are asked on connections opened before SIGTERM.
     serve = MultiModelServe(serve_binary).start()
     kept = [serve.connection(), serve.connection()]
