@@ -1,6 +1,6 @@
-"""Multi-model serve (SAGEMAKER_MULTI_MODEL=true; README.md, "Multi-model endpoints"): models loaded, listed, invoked
-and unloaded through the management API, evicted under a memory budget, refused with 507 when
-they cannot fit, and isolated from each other's crashes and hangs."""
+"""Multi-model serve (SAGEMAKER_MULTI_MODEL=true; README.md, "Multi-model endpoints"): models
+loaded, listed, invoked and unloaded through the management API, evicted under a memory budget,
+refused with 507 when they cannot fit, and isolated from each other's crashes and hangs."""
 
 import concurrent.futures
 import json
