@@ -625,7 +625,7 @@ def sum_memory_bytes(serve, names):
 
 
 def cpu_times():
-    """(busy jiffies of the machine, all jiffies, jiffies of this script and its reaped children)."""
+    """(busy jiffies of the machine, all jiffies, this script's and its reaped children's)."""
     with open("/proc/stat") as stat:
         fields = [int(v) for v in stat.readline().split()[1:]]
     idle = fields[3] + fields[4]  # idle + iowait
@@ -688,7 +688,8 @@ def report(figures):
               f"ballast, budget {eviction['budget_mb']} MB (fits {eviction['models_fitting']}; "
               f"per model {show(eviction['per_model_pss_mb'], ' MB')} from "
               f"{eviction['per_model_source']})")
-        print(f"  warm invoke (median)                {show(eviction['warm_invoke_s'] * 1000, ' ms')}")
+        print(f"  warm invoke (median)                "
+              f"{show(eviction['warm_invoke_s'] * 1000, ' ms')}")
         print(f"  invoke of the evicted model          "
               f"{show(eviction['evicted_invoke_s'] * 1000, ' ms')} "
               f"(x{show(eviction['evicted_over_warm'])})")
