@@ -33,6 +33,8 @@ import sys
 import tempfile
 import time
 
+from measuring import busy_share_of_others, cpu_times
+
 CLEAN_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 RELAY_BYTES = 200_000_000
 # Relay jobs run with train's own log lines off (Python level ERROR = 40), so train's stderr
@@ -445,23 +447,8 @@ def load_average():
         return float(f.read().split()[0])
 
 
-def cpu_times():
-    """(busy jiffies of the machine, busy jiffies of this script and its reaped children)."""
-    with open("/proc/stat") as f:
-        fields = [int(v) for v in f.readline().split()[1:]]
-    idle = fields[3] + fields[4]  # idle + iowait
-    own = os.times()
-    ticks = os.sysconf("SC_CLK_TCK")
-    mine = (own.user + own.system + own.children_user + own.children_system) * ticks
-    return sum(fields[:8]) - idle, sum(fields[:8]), mine
 
 
-def busy_share_of_others(before, after):
-    """Share of all CPU time that went to processes other than the benchmark's own."""
-    busy = after[0] - before[0]
-    total = after[1] - before[1]
-    mine = after[2] - before[2]
-    return max(0.0, (busy - mine) / total) if total > 0 else 0.0
 
 
 def net_text(relay):

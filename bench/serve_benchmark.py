@@ -32,7 +32,6 @@ import http.client
 import io
 import json
 import os
-import re
 import shutil
 import signal
 import socket
@@ -42,6 +41,8 @@ import sys
 import tempfile
 import threading
 import time
+
+from measuring import wrk_figures
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 PACKAGE_DIR = os.path.join(REPO, "python", "src")
@@ -336,31 +337,16 @@ def run_wrk(stack, case, args):
     result = subprocess.run(argv, capture_output=True, text=True,
                             timeout=args.duration + DEADLINE_S)
     out = result.stdout
-    figures = {"rps": _wrk_number(r"Requests/sec:\s+([\d.]+)", out),
-               "p50_ms": _wrk_latency("50%", out), "p99_ms": _wrk_latency("99%", out),
-               "non_2xx": int(_wrk_number(r"Non-2xx or 3xx responses:\s+(\d+)", out) or 0),
-               "socket_errors": _wrk_socket_errors(out)}
+    figures = wrk_figures(out)
     if figures["rps"] is None:
         raise BenchError(f"wrk printed no figures for {case['name']}:\n{out}\n{result.stderr}")
     return figures
 
 
-def _wrk_number(pattern, text):
-    match = re.search(pattern, text)
-    return float(match.group(1)) if match else None
 
 
-def _wrk_latency(percentile, text):
-    match = re.search(rf"^\s+{re.escape(percentile)}\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
-    if not match:
-        return None
-    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[match.group(2)]
-    return float(match.group(1)) * scale
 
 
-def _wrk_socket_errors(text):
-    match = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
-    return sum(int(n) for n in match.groups()) if match else 0
 
 
 def npy_body():

@@ -53,6 +53,8 @@ import sys
 import tempfile
 import time
 
+from measuring import busy_share_of_others, cpu_times, wrk_figures
+
 DEADLINE_S = 60.0
 SMALL_JSON = b"[[1.5, 2.5]]"
 JSON_HEADERS = {"Content-Type": "application/json"}
@@ -412,32 +414,16 @@ def run_wrk(port, script, duration, connections):
             f"http://127.0.0.1:{port}/"]
     result = subprocess.run(argv, capture_output=True, text=True, timeout=duration + DEADLINE_S)
     out = result.stdout
-    figures = {"rps": _wrk_number(r"Requests/sec:\s+([\d.]+)", out),
-               "p50_ms": _wrk_latency("50%", out), "p99_ms": _wrk_latency("99%", out),
-               "requests": int(_wrk_number(r"(\d+) requests in", out) or 0),
-               "non_2xx": int(_wrk_number(r"Non-2xx or 3xx responses:\s+(\d+)", out) or 0),
-               "socket_errors": _wrk_socket_errors(out)}
+    figures = wrk_figures(out)
     if figures["rps"] is None:
         raise BenchError(f"wrk printed no figures:\n{out}\n{result.stderr}")
     return figures
 
 
-def _wrk_number(pattern, text):
-    match = re.search(pattern, text)
-    return float(match.group(1)) if match else None
 
 
-def _wrk_latency(percentile, text):
-    match = re.search(rf"^\s+{re.escape(percentile)}\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
-    if not match:
-        return None
-    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[match.group(2)]
-    return float(match.group(1)) * scale
 
 
-def _wrk_socket_errors(text):
-    match = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
-    return sum(int(n) for n in match.groups()) if match else 0
 
 
 def measure_throughput(args, workdir, models):
@@ -624,23 +610,8 @@ def sum_memory_bytes(serve, names):
 # Machine -----------------------------------------------------------------------------------------
 
 
-def cpu_times():
-    """(busy jiffies of the machine, all jiffies, this script's and its reaped children's)."""
-    with open("/proc/stat") as stat:
-        fields = [int(v) for v in stat.readline().split()[1:]]
-    idle = fields[3] + fields[4]  # idle + iowait
-    own = os.times()
-    ticks = os.sysconf("SC_CLK_TCK")
-    mine = (own.user + own.system + own.children_user + own.children_system) * ticks
-    return sum(fields[:8]) - idle, sum(fields[:8]), mine
 
 
-def busy_share_of_others(before, after):
-    """Share of all CPU time that went to processes other than the benchmark's own."""
-    busy = after[0] - before[0]
-    total = after[1] - before[1]
-    mine = after[2] - before[2]
-    return max(0.0, (busy - mine) / total) if total > 0 else 0.0
 
 
 # Report ------------------------------------------------------------------------------------------
