@@ -14,8 +14,8 @@
 
 #include "toolkit/errors/error.hpp"
 #include "toolkit/logging/log.hpp"
+#include "toolkit/process/quiet_thread.hpp"
 #include "toolkit/sync/folder_watcher.hpp"
-#include "toolkit/sync/quiet_thread.hpp"
 #include "toolkit/sync/upload_queue.hpp"
 
 namespace optml::sync {
@@ -109,9 +109,9 @@ IntermediateSync::IntermediateSync(fs::path folder, s3::ObjectRef prefix,
     wake_fd_.reset(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
     if (!wake_fd_) throw std::system_error(errno, std::generic_category(), "eventfd");
 
-    watcher_thread_ = detail::start_quiet_thread([this] { watch(); });
+    watcher_thread_ = process::start_quiet_thread([this] { watch(); });
     for (std::size_t i = 0; i < std::max<std::size_t>(options_.uploaders, 1); ++i) {
-        uploader_threads_.push_back(detail::start_quiet_thread([this] { upload_loop(); }));
+        uploader_threads_.push_back(process::start_quiet_thread([this] { upload_loop(); }));
     }
 }
 

@@ -13,6 +13,7 @@
 #include "toolkit/cluster/status_socket.hpp"
 #include "toolkit/errors/error.hpp"
 #include "toolkit/logging/log.hpp"
+#include "toolkit/process/quiet_thread.hpp"
 #include "toolkit/process/signal_name.hpp"
 #include "toolkit/process/stop_requests.hpp"
 #include "toolkit/xgboost/link.hpp"
@@ -169,7 +170,7 @@ void LeaderChannel::start(const std::vector<std::optional<StartMessage>>& places
         }
         peer.watched = true;
     }
-    watcher_ = start_watcher_thread([this] { watch(); });
+    watcher_ = process::start_quiet_thread([this] { watch(); });
 }
 
 void LeaderChannel::fail(const std::string& host, const std::string& reason) {

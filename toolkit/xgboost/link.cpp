@@ -2,8 +2,6 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <pthread.h>
-#include <signal.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -32,16 +30,6 @@ ReadResult read_some(int fd, LineBuffer& buffer, int& error_number) {
     if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) return ReadResult::Data;
     error_number = errno;
     return ReadResult::Lost;
-}
-
-std::thread start_watcher_thread(std::function<void()> body) {
-    sigset_t all;
-    sigset_t previous;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, &previous);
-    std::thread thread(std::move(body));
-    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-    return thread;
 }
 
 }  // namespace optml::xgboost

@@ -1,8 +1,6 @@
 #pragma once
 
-#include <functional>
 #include <string>
-#include <thread>
 
 #include "toolkit/xgboost/messages.hpp"
 
@@ -19,9 +17,5 @@ enum class ReadResult {
 };
 // One recv of what is there; call when poll says the descriptor is readable.
 ReadResult read_some(int fd, LineBuffer& buffer, int& error_number);
-
-// A thread for the channel's watcher: it starts with every signal blocked, so that the
-// SIGCHLD and stop requests the supervisor waits for never go to it.
-std::thread start_watcher_thread(std::function<void()> body);
 
 }  // namespace optml::xgboost

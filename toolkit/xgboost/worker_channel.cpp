@@ -11,6 +11,7 @@
 #include "toolkit/cluster/status_socket.hpp"
 #include "toolkit/errors/error.hpp"
 #include "toolkit/logging/log.hpp"
+#include "toolkit/process/quiet_thread.hpp"
 #include "toolkit/process/signal_name.hpp"
 #include "toolkit/process/stop_requests.hpp"
 #include "toolkit/xgboost/link.hpp"
@@ -59,7 +60,7 @@ WorkerChannel::WorkerChannel(const std::string& leader, int port, const std::str
                             "The XGBoost leader '" + leader + "' closed the connection at once.");
     }
     logging::info("joined the XGBoost leader " + leader);
-    watcher_ = start_watcher_thread([this] { watch(); });
+    watcher_ = process::start_quiet_thread([this] { watch(); });
 }
 
 WorkerChannel::~WorkerChannel() {

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "toolkit/process/command.hpp"
+#include "toolkit/process/quiet_thread.hpp"
 
 extern char** environ;
 
@@ -129,13 +130,7 @@ class FileCapture {
 // kill the test, or SIGCHLD would be swallowed).
 template <typename Function>
 std::thread start_signal_proof_thread(Function function) {
-    sigset_t all;
-    sigset_t previous;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &previous);
-    std::thread thread(std::move(function));
-    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-    return thread;
+    return optml::process::start_quiet_thread(std::move(function));
 }
 
 // Sends `fd` to a pipe read live by a thread, so a test can wait for what a program printed.

@@ -1,9 +1,9 @@
-#include "toolkit/sync/quiet_thread.hpp"
+#include "toolkit/process/quiet_thread.hpp"
 
 #include <pthread.h>
 #include <signal.h>
 
-namespace optml::sync::detail {
+namespace optml::process {
 
 std::thread start_quiet_thread(std::function<void()> body) {
     sigset_t all;
@@ -21,4 +21,4 @@ std::thread start_quiet_thread(std::function<void()> body) {
     return thread;
 }
 
-}  // namespace optml::sync::detail
+}  // namespace optml::process

@@ -3,7 +3,7 @@
 #include <functional>
 #include <thread>
 
-namespace optml::sync::detail {
+namespace optml::process {
 
 // A thread that never receives asynchronous signals. The supervisor waits for SIGCHLD and the
 // stop signals with sigtimedwait, which only works when every thread of train blocks them;
@@ -11,4 +11,4 @@ namespace optml::sync::detail {
 // The mask is set before the thread exists, so there is no window in which it is open.
 std::thread start_quiet_thread(std::function<void()> body);
 
-}  // namespace optml::sync::detail
+}  // namespace optml::process
