@@ -1,8 +1,11 @@
-"""What several benchmarks measure the same way: wrk's printed figures, and the share of the
-machine's CPU time that other processes took while a benchmark ran."""
+"""What several benchmarks measure the same way: wrk's printed figures, the memory of a set of
+processes, the share of the machine's CPU time that other processes took while a benchmark ran;
+and the loopback HTTP they measure through."""
 
+import http.client
 import os
 import re
+import socket
 
 
 def wrk_figures(out):
@@ -50,3 +53,36 @@ def busy_share_of_others(before, after):
     total = after[1] - before[1]
     mine = after[2] - before[2]
     return max(0.0, (busy - mine) / total) if total > 0 else 0.0
+
+
+def memory_of(pids):
+    """RSS and PSS in MB summed over `pids` (smaps_rollup; processes gone are skipped)."""
+    rss = pss = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as rollup:
+                for line in rollup:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
+        except OSError:
+            continue
+    return {"rss_mb": rss / 1024, "pss_mb": pss / 1024, "processes": len(pids)}
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def request(port, method, path, body=None, headers=None, timeout=60.0):
+    """One request to 127.0.0.1:`port` on a connection of its own: (status, body)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()

@@ -36,7 +36,6 @@ import re
 import select
 import signal
 import statistics
-import subprocess
 import sys
 import time
 

@@ -34,7 +34,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -42,7 +41,7 @@ import tempfile
 import threading
 import time
 
-from measuring import wrk_figures
+from measuring import free_port, memory_of, request, wrk_figures
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 PACKAGE_DIR = os.path.join(REPO, "python", "src")
@@ -108,12 +107,6 @@ http {{
 
 class BenchError(Exception):
     pass
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 # Stacks ------------------------------------------------------------------------------------------
@@ -258,16 +251,6 @@ class BaselineStack(Stack):
 # Measurements ------------------------------------------------------------------------------------
 
 
-def request(port, method, path, body=None, headers=None, timeout=DEADLINE_S):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        connection.request(method, path, body=body, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
-
-
 def poll_until_ok(stack, method, path, body=None, headers=None):
     deadline = time.monotonic() + DEADLINE_S
     while time.monotonic() < deadline:
@@ -289,22 +272,6 @@ def cold_start(stack):
     invoke = poll_until_ok(stack, "POST", "/invocations", SMALL_JSON,
                            {"Content-Type": "application/json"})
     return ping - stack.started_at, invoke - stack.started_at
-
-
-def memory_kib(stack):
-    rss = pss = 0
-    pids = stack.pids()
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/smaps_rollup") as rollup:
-                for line in rollup:
-                    if line.startswith("Rss:"):
-                        rss += int(line.split()[1])
-                    elif line.startswith("Pss:"):
-                        pss += int(line.split()[1])
-        except OSError:
-            continue
-    return {"rss_mb": rss / 1024, "pss_mb": pss / 1024, "processes": len(pids)}
 
 
 WRK_LUA = """
@@ -341,12 +308,6 @@ def run_wrk(stack, case, args):
     if figures["rps"] is None:
         raise BenchError(f"wrk printed no figures for {case['name']}:\n{out}\n{result.stderr}")
     return figures
-
-
-
-
-
-
 
 
 def npy_body():
@@ -461,7 +422,7 @@ def measure(make_stack, args, npy):
             deadline = time.monotonic() + args.idle_s
             while time.monotonic() < deadline:  # let start-up work settle
                 time.sleep(0.1)
-            figures[f"memory_{workers}w"] = memory_kib(stack)
+            figures[f"memory_{workers}w"] = memory_of(stack.pids())
             if workers == args.workers:
                 for case in wrk_cases():
                     figures[f"wrk_{case['name']}"] = run_wrk(stack, case, args)

@@ -39,21 +39,20 @@ group and every descendant collected while it held them. Loops are bounded by de
 """
 
 import argparse
-import http.client
 import json
 import math
 import os
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
-from measuring import busy_share_of_others, cpu_times, wrk_figures
+from measuring import (busy_share_of_others, cpu_times, free_port, memory_of, request,
+                       wrk_figures)
 
 DEADLINE_S = 60.0
 SMALL_JSON = b"[[1.5, 2.5]]"
@@ -85,12 +84,6 @@ def predict_fn(data, model):
 
 class BenchError(Exception):
     pass
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def median(values):
@@ -239,33 +232,7 @@ def descendants(root):
     return found
 
 
-def memory_mb(serve):
-    rss = pss = 0
-    pids = serve.pids()
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/smaps_rollup") as rollup:
-                for line in rollup:
-                    if line.startswith("Rss:"):
-                        rss += int(line.split()[1])
-                    elif line.startswith("Pss:"):
-                        pss += int(line.split()[1])
-        except OSError:
-            continue
-    return {"rss_mb": rss / 1024, "pss_mb": pss / 1024, "processes": len(pids)}
-
-
 # HTTP --------------------------------------------------------------------------------------------
-
-
-def request(port, method, path, body=None, headers=None, timeout=DEADLINE_S):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        connection.request(method, path, body=body, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
 
 
 def expect(serve, status_wanted, method, path, body=None, headers=None):
@@ -420,12 +387,6 @@ def run_wrk(port, script, duration, connections):
     return figures
 
 
-
-
-
-
-
-
 def measure_throughput(args, workdir, models):
     names = [f"zipf{k}" for k in range(args.models)]
     weights = zipf_weights(args.models, args.zipf_s)
@@ -515,14 +476,14 @@ def measure_eviction(args, workdir, models):
     # serve without a budget; its PSS sizes the budget.
     with Serve(args.serve, workdir, "calibrate", args.workers, multi_model=True) as serve:
         serve.wait_ping()
-        before = memory_mb(serve)["pss_mb"]
+        before = memory_of(serve.pids())["pss_mb"]
         load_model(serve, "calibrate", models.folder("calibrate", alloc))
         invoke(serve, "calibrate")
         # The reading taken right after the load counts the loader alone: wait for a reading
         # (once a second) that includes the worker the invocation started.
         settle(args.idle_s)
         reported = model_memory_bytes(serve, "calibrate", alloc * 1024 * 1024, 5.0)
-        measured_mb = memory_mb(serve)["pss_mb"] - before
+        measured_mb = memory_of(serve.pids())["pss_mb"] - before
     per_model_mb = reported / (1024 * 1024) if reported else measured_mb
     budget_mb = math.ceil((args.evict_fit + 0.5) * per_model_mb)
     names = [f"big{k}" for k in range(args.evict_fit + 1)]
@@ -567,7 +528,7 @@ def measure_memory(args, workdir, models):
                    multi_model=True) as serve:
             serve.wait_ping()
             settle(args.idle_s)
-            empty = memory_mb(serve)
+            empty = memory_of(serve.pids())
             if baseline is None:
                 baseline = empty
                 figures["empty"] = empty
@@ -575,12 +536,12 @@ def measure_memory(args, workdir, models):
             for name in names:
                 load_model(serve, name, models.folder(name))
             settle(args.idle_s)
-            loaded = memory_mb(serve)
+            loaded = memory_of(serve.pids())
             reported_loaded = sum_memory_bytes(serve, names)
             for name in names:
                 invoke(serve, name)
             settle(args.idle_s)
-            invoked = memory_mb(serve)
+            invoked = memory_of(serve.pids())
             reported_invoked = sum_memory_bytes(serve, names)
         row = {"empty_this_serve": empty, "loaded": loaded, "invoked": invoked,
                "memory_bytes_loaded_mb": reported_loaded,
@@ -596,7 +557,7 @@ def measure_memory(args, workdir, models):
     with Serve(args.serve, workdir, "single-memory", 1, multi_model=False) as serve:
         poll_until_ok(serve, "POST", "/invocations", SMALL_JSON, JSON_HEADERS)
         settle(args.idle_s)
-        figures["single_model_1_worker"] = memory_mb(serve)
+        figures["single_model_1_worker"] = memory_of(serve.pids())
     return figures
 
 
@@ -608,10 +569,6 @@ def sum_memory_bytes(serve, names):
 
 
 # Machine -----------------------------------------------------------------------------------------
-
-
-
-
 
 
 # Report ------------------------------------------------------------------------------------------
