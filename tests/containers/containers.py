@@ -272,6 +272,13 @@ class ContainerTestCase(unittest.TestCase):
     def read(path):
         return _read(path)
 
+    def remove_container(self, name, process):
+        """Cleanup for a container this test started as `process` (podman run --name name)."""
+        if process.poll() is None:
+            self.podman.podman("kill", "-s", "KILL", name, check=False)
+            process.wait(timeout=30)
+        self.podman.podman("rm", "-f", "--ignore", name, check=False)
+
     def wait_for_file(self, path, timeout, process=None):
         deadline = time.monotonic() + timeout
         while not os.path.exists(path):

@@ -50,7 +50,7 @@ class LocalRunInContainer(containers.ContainerTestCase):
                  *self.engine_arguments("ns:/run/netns/" + netns), "--run-arg=--name=" + name,
                  "--model", os.path.join(containers.REPO, "example", "model")],
                 stdout=log, stderr=subprocess.STDOUT, env=self.podman.env())
-        self.addCleanup(self._remove, name, serve)
+        self.addCleanup(self.remove_container, name, serve)
 
         def client(*argv):
             out = subprocess.run(["ip", "netns", "exec", netns, sys.executable, CLIENT, "8080"]
@@ -61,12 +61,6 @@ class LocalRunInContainer(containers.ContainerTestCase):
         self.assertEqual((answer["status"], json.loads(answer["body"])), (200, {"y": [5.0]}))
         serve.send_signal(signal.SIGTERM)
         self.assertEqual(serve.wait(timeout=60), 0, self.read(log_path))
-
-    def _remove(self, name, process):
-        if process.poll() is None:
-            self.podman.podman("kill", "-s", "KILL", name, check=False)
-            process.wait(timeout=30)
-        self.podman.podman("rm", "-f", "--ignore", name, check=False)
 
 
 if __name__ == "__main__":

@@ -46,7 +46,7 @@ class MpiInContainers(containers.ContainerTestCase):
                 network="ns:/run/netns/" + cluster.netns(host), name=name, volumes=volumes,
                 env={"OPTML_MPI_WORKERS_TIMEOUT": "30", "OPTML_MPI_JOB_START_TIMEOUT": "60"},
                 hostname=host), stdout=log, stderr=log)
-            self.addCleanup(self._remove, name, process)
+            self.addCleanup(self.remove_container, name, process)
             containers_by_host[host] = (process, log.name)
         deadline = time.monotonic() + 90
         while any(p.poll() is None for p, _ in containers_by_host.values()):
@@ -65,12 +65,6 @@ class MpiInContainers(containers.ContainerTestCase):
     def _logs(self, containers_by_host):
         return "\n".join("--- %s\n%s" % (host, self.read(log))
                          for host, (_, log) in containers_by_host.items())
-
-    def _remove(self, name, process):
-        if process.poll() is None:
-            self.podman.podman("kill", "-s", "KILL", name, check=False)
-            process.wait(timeout=30)
-        self.podman.podman("rm", "-f", "--ignore", name, check=False)
 
 
 if __name__ == "__main__":

@@ -51,7 +51,7 @@ class ServeInContainer(containers.ContainerTestCase):
                 image, ["serve"], network="ns:/run/netns/" + self.netns, name=name,
                 volumes=volumes, env={"SAGEMAKER_MODEL_SERVER_WORKERS": "1"}),
                 stdout=log, stderr=subprocess.STDOUT)
-        self.addCleanup(self._remove, name, container)
+        self.addCleanup(self.remove_container, name, container)
         return name, container, log_path
 
     def test_example_model_answers_ping_and_invocations(self):
@@ -79,12 +79,6 @@ class ServeInContainer(containers.ContainerTestCase):
         self.assertEqual(answer["status"], 200, self.read(log_path))
         self.assertEqual(json.loads(answer["body"]), {"slept": 1.5})
         self.assertEqual(container.wait(timeout=60), 0, self.read(log_path))
-
-    def _remove(self, name, process):
-        if process.poll() is None:
-            self.podman.podman("kill", "-s", "KILL", name, check=False)
-            process.wait(timeout=30)
-        self.podman.podman("rm", "-f", "--ignore", name, check=False)
 
 
 if __name__ == "__main__":

@@ -90,7 +90,7 @@ class TrainInContainer(containers.ContainerTestCase):
             container = self.podman.popen(*self.podman.run_args(
                 "localhost/optml/base", ["train"], volumes=self.job_volumes(base), name=name,
                 env={"OPTML_STOP_TIMEOUT": "20"}), stdout=log, stderr=subprocess.STDOUT)
-        self.addCleanup(self._remove, name, container)
+        self.addCleanup(self.remove_container, name, container)
         self.wait_for_file(os.path.join(base, "model", "ready"), 60, container)
         self.podman.podman("kill", "-s", "TERM", name)
         exit_code = container.wait(timeout=60)
@@ -123,12 +123,6 @@ class TrainInContainer(containers.ContainerTestCase):
         self.assertIn("ValueError: the learning rate must be positive", failure)
         self.assertIn("ExitCode 1", failure)
         self.assertFalse(os.path.exists(os.path.join(base, "output", "success")))
-
-    def _remove(self, name, process):
-        if process.poll() is None:
-            self.podman.podman("kill", "-s", "KILL", name, check=False)
-            process.wait(timeout=30)
-        self.podman.podman("rm", "-f", "--ignore", name, check=False)
 
 
 if __name__ == "__main__":
