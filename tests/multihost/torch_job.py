@@ -10,10 +10,11 @@ HYPERPARAMETERS = {"sagemaker_torch_distributed_enabled": True,
 class TorchTestCase(runner_job.RunnerTestCase):
     module = ("torch", "python3-torch")
 
-    def start_torch_jobs(self, program):
+    def start_torch_jobs(self, program, extra_env=None):
         self.write_runner_jobs([program], dict(HYPERPARAMETERS, sagemaker_program=program))
         env = {"OPTML_TORCHRUN": self.python + " -m torch.distributed.run",
-               "PET_REDIRECTS": "9:1", "PET_TEE": "9:1", "OPTML_STOP_TIMEOUT": "10"}
+               "PET_REDIRECTS": "9:1", "PET_TEE": "9:1", "OPTML_STOP_TIMEOUT": "10",
+               **(extra_env or {})}
         return {host: self.start_train(host, env) for host in reversed(self.cluster.hosts)}
 
 
