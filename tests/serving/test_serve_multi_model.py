@@ -332,9 +332,12 @@ def test_models_load_list_and_answer_concurrently(serve_binary):
             workers = described["workers"]
             assert 1 <= len(workers) <= 2, described
             for worker in workers:
-                assert isinstance(worker["id"], int) and isinstance(worker["pid"], int), worker
+                assert isinstance(worker["id"], int), worker
                 assert worker["status"] in ("Starting", "Ready", "Busy"), worker
-                assert not process_gone(worker["pid"]), worker
+                if worker["pid"] is None:  # a fork that has not said hello yet
+                    assert worker["status"] == "Starting", worker
+                else:
+                    assert not process_gone(worker["pid"]), worker
             assert isinstance(described["memoryBytes"], int), described
             assert described["memoryBytes"] > 0, described
 
@@ -564,7 +567,7 @@ def test_delete_unloads_and_stops_the_models_processes(serve_binary):
         serve.load_ok("kept", serve.model_folder("kept", 1))
         for value in range(4):
             assert serve.answer("gone", [[value, 1]]) == expected(0, value)
-        pids = {worker["pid"] for worker in serve.describe("gone")["workers"]}
+        pids = {worker["pid"] for worker in serve.describe("gone")["workers"] if worker["pid"]}
         assert pids, serve.describe("gone")
         pids |= serve.loader_pids("gone")
         status, _, document, raw = json_request(serve, "DELETE", "/models/gone")

@@ -6,6 +6,7 @@
 
 #include "toolkit/errors/error.hpp"
 #include "toolkit/logging/log.hpp"
+#include "toolkit/process/quiet_thread.hpp"
 #include "toolkit/serve/eviction_plan.hpp"
 #include "toolkit/serve/model_api.hpp"
 #include "toolkit/serve/model_memory.hpp"
@@ -94,10 +95,8 @@ void ModelHost::load(const std::string& name, const std::filesystem::path& url, 
 }
 
 void ModelHost::start_pool(Model& model) {
-    // Room first: a new model needs some, and what it needs is known only once it is loaded.
-    if (options_.budget_bytes && total_bytes() >= *options_.budget_bytes) {
-        enforce_budget(&model);
-    }
+    // Within the budget first: what the new model needs is known only once it is loaded.
+    enforce_budget(&model);
     LaunchContext launch = options_.launch;
     launch.model_dir = model.url;
     std::error_code error;
@@ -141,6 +140,7 @@ void ModelHost::on_loaded(const std::string& name, std::uint64_t generation) {
     if (model == nullptr || model->state != State::Loading) return;
     // The new model now (a few processes); the others as last read.
     model->memory_bytes = measure_model(*model);
+    model->measured_at = Clock::now();
     if (options_.budget_bytes && !enforce_budget(model)) {
         fail_load(*model, 507, "InsufficientMemoryException",
                   "Model " + in_quotes(name) + " does not fit in the memory budget: it uses " +
@@ -265,8 +265,10 @@ void ModelHost::describe(const std::string& name, http::Reply reply) const {
     body["workers"] = nlohmann::ordered_json::array();
     if (model->pool) {
         for (const WorkerView& worker : model->pool->worker_views()) {
-            body["workers"].push_back(
-                {{"id", worker.id}, {"pid", worker.pid}, {"status", worker.status}});
+            // A forked worker's pid is known once it says hello: null until then.
+            nlohmann::ordered_json pid = nullptr;
+            if (worker.pid > 0) pid = worker.pid;
+            body["workers"].push_back({{"id", worker.id}, {"pid", pid}, {"status", worker.status}});
         }
     }
     body["memoryBytes"] = model->memory_bytes;
@@ -341,31 +343,36 @@ std::uint64_t ModelHost::measure_model(const Model& model) const {
 }
 
 void ModelHost::start_reading() {
-    if (reading_) return;
+    if (reading_thread_.joinable()) return;  // the last reading is not applied yet
     std::vector<MemoryReading> readings;
     for (const auto& [name, model] : models_) {
         if (model->pool) readings.push_back({name, model->generation, model->pool->pids(), 0});
     }
-    reading_ = true;
-    next_reading_ = Clock::now() + kMeasureInterval;
+    const Clock::time_point started = Clock::now();
+    next_reading_ = started + kMeasureInterval;
     // Reading a Python process's smaps_rollup costs the kernel most of a millisecond; tens of
     // them on the loop's thread would hold every request back, so a thread of its own reads.
-    reading_thread_ = std::thread([this, readings = std::move(readings)]() mutable {
-        for (MemoryReading& reading : readings) {
-            for (pid_t pid : reading.pids) reading.bytes += process_pss_bytes(pid).value_or(0);
-        }
-        boost::asio::post(io_,
-                          [this, readings = std::move(readings)] { apply_readings(readings); });
-    });
+    reading_thread_ =
+        process::start_quiet_thread([this, started, readings = std::move(readings)]() mutable {
+            for (MemoryReading& reading : readings) {
+                for (pid_t pid : reading.pids) reading.bytes += process_pss_bytes(pid).value_or(0);
+            }
+            boost::asio::post(io_, [this, started, readings = std::move(readings)] {
+                apply_readings(readings, started);
+            });
+        });
 }
 
-void ModelHost::apply_readings(const std::vector<MemoryReading>& readings) {
+void ModelHost::apply_readings(const std::vector<MemoryReading>& readings,
+                               Clock::time_point started) {
     reading_thread_.join();  // it posted this as its last step
-    reading_ = false;
     for (const MemoryReading& reading : readings) {
-        // A pool replaced or retired since the reading began is not the model's any more.
-        if (Model* model = current(reading.name, reading.generation)) {
+        // A pool replaced or retired since the reading began is not the model's any more, and
+        // a model measured after it began (at the end of its load) keeps the newer figure.
+        Model* model = current(reading.name, reading.generation);
+        if (model != nullptr && model->measured_at <= started) {
             model->memory_bytes = reading.bytes;
+            model->measured_at = started;
         }
     }
     if (stopping_ || !options_.budget_bytes) return;

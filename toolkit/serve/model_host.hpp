@@ -70,6 +70,7 @@ class ModelHost : public Backend {
         std::uint64_t generation = 0;  // of `pool`
         std::uint64_t last_used = 0;
         std::uint64_t memory_bytes = 0;
+        Clock::time_point measured_at{};  // when memory_bytes was read
         Clock::time_point load_started{};
         std::vector<http::Reply> load_replies;  // POST /models waiting for the load
         std::deque<QueuedInvocation> waiting;   // invocations waiting for a (re)load
@@ -103,7 +104,7 @@ class ModelHost : public Backend {
     // Every model's PSS, read on a thread of its own, then applied (and the budget enforced)
     // on the loop's thread.
     void start_reading();
-    void apply_readings(const std::vector<MemoryReading>& readings);
+    void apply_readings(const std::vector<MemoryReading>& readings, Clock::time_point started);
     std::uint64_t measure_model(const Model& model) const;
     // Evicts least recently used models until the total is within the budget; false when it
     // cannot be (`keep` is never evicted).
@@ -122,7 +123,6 @@ class ModelHost : public Backend {
     std::uint64_t next_invocation_id_ = 1;
     Clock::time_point next_reading_{};
     std::thread reading_thread_;
-    bool reading_ = false;
     bool started_ = false;
     bool stopping_ = false;
     bool draining_ = false;

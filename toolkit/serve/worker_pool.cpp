@@ -437,21 +437,12 @@ bool WorkerPool::idle() const {
 }
 
 void WorkerPool::submit(http::Request& request, http::Reply reply) {
-    if (!loaded_) {
-        reply.send_static(503, kTextType, "The model is not loaded yet.\n");
-        return;
-    }
-    if (queue_.size() >= options_.queue_size) {
-        reply.send_static(503, kTextType, kQueueFull);
-        return;
-    }
-    queue_.push_back(queue_invocation(next_request_id_++, request, std::move(reply)));
-    dispatch();
+    submit(queue_invocation(next_request_id_++, request, std::move(reply)));
 }
 
 void WorkerPool::submit(QueuedInvocation invocation) {
     if (!loaded_ || stopping_ || failed_) {
-        invocation.reply.send_static(503, kTextType, "The model is not loaded.\n");
+        invocation.reply.send_static(503, kTextType, "The model is not loaded yet.\n");
         return;
     }
     if (queue_.size() >= options_.queue_size) {
